@@ -1,0 +1,39 @@
+# The two commands: `make run` (demo town at http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint setup system-packages messages migrate seed clean
+
+run: setup messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Ratsinfo läuft auf http://$(HOST):$(PORT)/  (beenden mit Strg+C)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup messages lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+setup: system-packages $(VENV)/.installed
+
+system-packages:
+	@sh deploy/install-system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+messages: setup
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+clean:
+	rm -rf $(VENV) var

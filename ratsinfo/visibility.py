@@ -1,0 +1,184 @@
+"""The one rule that decides who sees what (DESIGN.md §3).
+
+- Administrators see everything.
+- Clerks (Sitzungsdienst) see every object of the bodies they are assigned to, published or not.
+- Everyone else, anonymous or logged in, sees an object once it is published and every object it
+  hangs on (its meeting, its paper, ...) is visible to them; if the object is non-public, they
+  must in addition be a current member of one of the organizations it belongs to.
+
+Models declare *where* their body, publication date, public flag, organizations and parents are
+(`VisibilitySpec`); this module alone decides *what follows* from that. Nothing else may filter
+on `public` by hand. Apps higher up register their models by declaring a spec, so this module
+never imports them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class VisibilitySpec:
+    """Where a model keeps what the rule needs. Paths are Django lookup paths."""
+
+    # Paths to the Body whose clerks see the object.
+    bodies: tuple[str, ...] = ()
+    # Boolean field; when False the object is non-public.
+    public: str | None = None
+    # Date-time field that must be set and reached before anyone but clerks sees the object.
+    published: str | None = None
+    # Paths to organizations whose current members see the object when it is non-public.
+    organizations: tuple[str, ...] = ()
+    # Foreign keys that must each be visible when set (a consultation needs its paper).
+    parents: tuple[str, ...] = ()
+    # Foreign keys of which exactly one is set and must be visible (a file's owner).
+    owners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """What the rule needs to know about a user, computed once per request."""
+
+    is_admin: bool = False
+    clerk_body_ids: frozenset[int] = field(default_factory=frozenset)
+    member_organization_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+ANONYMOUS = Principal()
+_CACHE_ATTR = "_ratsinfo_principal"
+
+
+def principal_for(user: Any, *, today: datetime.date | None = None) -> Principal:
+    """The user's rights: admin flag, clerk bodies, organizations with a current membership."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached: Principal | None = getattr(user, _CACHE_ATTR, None)
+    if cached is not None and today is None:
+        return cached
+    if user.is_superuser:
+        principal = Principal(is_admin=True)
+    else:
+        from ratsinfo.models import Membership
+
+        day = today or timezone.localdate()
+        org_ids: frozenset[int] = frozenset()
+        if user.person_id is not None:
+            org_ids = frozenset(
+                Membership.objects.filter(person_id=user.person_id, person__deleted=False)
+                .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+                .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+                .values_list("organization_id", flat=True)
+            )
+        body_ids = frozenset(user.clerk_of.filter(deleted=False).values_list("pk", flat=True))
+        principal = Principal(clerk_body_ids=body_ids, member_organization_ids=org_ids)
+    if today is None:
+        setattr(user, _CACHE_ATTR, principal)
+    return principal
+
+
+def forget_principal(user: Any) -> None:
+    """Drop the cached rights after memberships or roles of this user changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _spec(model: type[models.Model]) -> VisibilitySpec:
+    spec = getattr(model, "visibility", None)
+    if not isinstance(spec, VisibilitySpec):
+        raise TypeError(f"{model.__name__} declares no VisibilitySpec")
+    return spec
+
+
+def _related_model(model: type[models.Model], name: str) -> type[models.Model]:
+    related = model._meta.get_field(name).related_model
+    if not isinstance(related, type):
+        raise TypeError(f"{model.__name__}.{name} is not a relation")
+    return related
+
+
+def _clerk_q(spec: VisibilitySpec, principal: Principal, prefix: str) -> Q:
+    q = Q(pk__in=[])
+    if principal.clerk_body_ids:
+        for path in spec.bodies:
+            q |= Q(**{f"{prefix}{path}__in": principal.clerk_body_ids})
+    return q
+
+
+def _reader_q(model: type[models.Model], principal: Principal, prefix: str, now: Any) -> Q:
+    """Visible to a reader who is not a clerk of the object's body."""
+    spec = _spec(model)
+    q = Q(**{f"{prefix}deleted": False})
+    if spec.published:
+        q &= Q(**{f"{prefix}{spec.published}__lte": now})
+    for parent in spec.parents:
+        parent_q = _visible_q(_related_model(model, parent), principal, f"{prefix}{parent}__", now)
+        q &= Q(**{f"{prefix}{parent}__isnull": True}) | parent_q
+    if spec.owners:
+        owner_q = Q(pk__in=[])
+        for owner in spec.owners:
+            owner_model = _related_model(model, owner)
+            owner_q |= Q(**{f"{prefix}{owner}__isnull": False}) & _visible_q(
+                owner_model, principal, f"{prefix}{owner}__", now
+            )
+        q &= owner_q
+    if spec.public:
+        access = Q(**{f"{prefix}{spec.public}": True})
+        if principal.member_organization_ids and spec.organizations:
+            # A subquery, not a join: a join over many-to-many paths would duplicate rows.
+            members_see = model._default_manager.filter(
+                Q.create(
+                    [
+                        (f"{path}__in", principal.member_organization_ids)
+                        for path in spec.organizations
+                    ],
+                    connector=Q.OR,
+                )
+            ).values("pk")
+            access |= Q(**{f"{prefix}pk__in": members_see})
+        q &= access
+    return q
+
+
+def _visible_q(model: type[models.Model], principal: Principal, prefix: str, now: Any) -> Q:
+    spec = _spec(model)
+    return (_clerk_q(spec, principal, prefix) & Q(**{f"{prefix}deleted": False})) | _reader_q(
+        model, principal, prefix, now
+    )
+
+
+def visibility_q(model: type[models.Model], user: Any) -> Q:
+    """The rule as a Q object for `model`, for use inside larger queries (search, counts)."""
+    principal = principal_for(user)
+    if principal.is_admin:
+        return Q()
+    return _visible_q(model, principal, "", timezone.now())
+
+
+def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """Only the rows of `queryset` that `user` may see."""
+    principal = principal_for(user)
+    if principal.is_admin:
+        return queryset
+    return queryset.filter(_visible_q(queryset.model, principal, "", timezone.now()))
+
+
+def can_see(user: Any, obj: models.Model) -> bool:
+    """Whether `user` may see `obj` (one query, none for administrators)."""
+    if principal_for(user).is_admin:
+        return True
+    manager = type(obj)._base_manager
+    return visible(user, manager.filter(pk=obj.pk)).exists()
+
+
+def is_clerk_of(user: Any, body_id: int | None) -> bool:
+    """Whether `user` may edit the body's council work (clerk of that body or administrator)."""
+    principal = principal_for(user)
+    return principal.is_admin or (body_id is not None and body_id in principal.clerk_body_ids)

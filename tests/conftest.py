@@ -1,0 +1,98 @@
+"""Persona fixtures (DESIGN.md §10) and the database matrix switch."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from ratsinfo.models import Body, Organization, User
+from tests.factories import BodyFactory, MembershipFactory, OrganizationFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    reason = (
+        "needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test "
+        "(.ci/run does)"
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> Iterator[None]:
+    """Every test writes uploads to its own folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+
+
+@pytest.fixture
+def body(db: None) -> Body:
+    return BodyFactory(name="Stadt Musterstadt")
+
+
+@pytest.fixture
+def council(body: Body) -> Organization:
+    return OrganizationFactory(body=body, name="Rat der Stadt", classification="Rat")
+
+
+@pytest.fixture
+def committee(body: Body) -> Organization:
+    return OrganizationFactory(body=body, name="Bauausschuss")
+
+
+@pytest.fixture
+def other_committee(body: Body) -> Organization:
+    return OrganizationFactory(body=body, name="Sozialausschuss")
+
+
+@pytest.fixture
+def citizen() -> AnonymousUser:
+    return AnonymousUser()
+
+
+@pytest.fixture
+def member(committee: Organization) -> User:
+    """A council member with a current membership in the building committee."""
+    membership = MembershipFactory(organization=committee, person__body=committee.body)
+    return UserFactory(username="mitglied", person=membership.person)
+
+
+@pytest.fixture
+def other_member(other_committee: Organization) -> User:
+    """A member of another committee only."""
+    membership = MembershipFactory(organization=other_committee, person__body=other_committee.body)
+    return UserFactory(username="anderes-mitglied", person=membership.person)
+
+
+@pytest.fixture
+def clerk(body: Body) -> User:
+    return UserFactory(username="sitzungsdienst", is_staff=True, clerk_of=[body])
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for() -> Any:
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
