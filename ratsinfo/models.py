@@ -70,6 +70,8 @@ class Location(OParlObject):
 
 
 class Body(OParlObject):
+    visibility: ClassVar[VisibilitySpec] = VisibilitySpec(bodies=("pk",))
+
     name = models.CharField(_("Name"), max_length=255)
     short_name = models.CharField(_("Kurzname"), max_length=100, blank=True)
     website = models.URLField(_("Webseite"), blank=True)
@@ -94,6 +96,8 @@ class Body(OParlObject):
 
 
 class LegislativeTerm(OParlObject):
+    visibility: ClassVar[VisibilitySpec] = VisibilitySpec(bodies=("body",))
+
     body = models.ForeignKey(
         Body, models.CASCADE, related_name="legislative_terms", verbose_name=_("Körperschaft")
     )
@@ -119,6 +123,8 @@ class LegislativeTerm(OParlObject):
 
 
 class Organization(OParlObject):
+    visibility: ClassVar[VisibilitySpec] = VisibilitySpec(bodies=("body",))
+
     class Type(models.TextChoices):
         # OParl 1.1 organizationType vocabulary.
         BOARD = "Gremium", _("Gremium")
@@ -186,6 +192,8 @@ class Organization(OParlObject):
 
 
 class Person(OParlObject):
+    visibility: ClassVar[VisibilitySpec] = VisibilitySpec(bodies=("body",))
+
     body = models.ForeignKey(
         Body, models.CASCADE, related_name="persons", verbose_name=_("Körperschaft")
     )
@@ -220,6 +228,8 @@ class Person(OParlObject):
 
 
 class Membership(OParlObject):
+    visibility: ClassVar[VisibilitySpec] = VisibilitySpec(bodies=("organization__body",))
+
     person = models.ForeignKey(
         Person, models.CASCADE, related_name="memberships", verbose_name=_("Person")
     )

@@ -178,6 +178,20 @@ def can_see(user: Any, obj: models.Model) -> bool:
     return visible(user, manager.filter(pk=obj.pk)).exists()
 
 
+def editable(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """Only the rows `user` may change: all for administrators, their bodies' for clerks,
+    shared objects without a body (locations) for any clerk, nothing for anyone else."""
+    principal = principal_for(user)
+    if principal.is_admin:
+        return queryset
+    if not principal.clerk_body_ids:
+        return queryset.none()
+    spec = _spec(queryset.model)
+    if not spec.bodies:
+        return queryset
+    return queryset.filter(_clerk_q(spec, principal, ""))
+
+
 def is_clerk_of(user: Any, body_id: int | None) -> bool:
     """Whether `user` may edit the body's council work (clerk of that body or administrator)."""
     principal = principal_for(user)
