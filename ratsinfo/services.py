@@ -74,7 +74,7 @@ def _set_deleted(*, obj: Any, deleted: bool) -> None:
         raise DomainError(
             _(
                 "„%(obj)s“ kann nicht wiederhergestellt werden, weil inzwischen ein anderer "
-                "Eintrag dieselbe Kennung verwendet. Ändern Sie zuerst die Kennung eines der beiden."
+                "Eintrag dieselbe Kennung verwendet. Ändern Sie zuerst eine der beiden Kennungen."
             )
             % {"obj": obj}
         ) from exc
