@@ -8,6 +8,7 @@ at real services. deploy/.env.example lists every variable.
 from __future__ import annotations
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,18 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(
         f"{name}={raw!r} ist kein Wahrheitswert. Setzen Sie {name} auf true oder false."
     )
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} ist keine ganze Zahl. Setzen Sie {name} z. B. auf {default}."
+        ) from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -106,6 +119,18 @@ TEMPLATES = [
 
 _DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'ratsinfo.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or _DEFAULT_DATABASE_URL
+_database_scheme, _separator, _database_location = DATABASE_URL.partition("://")
+if not _separator:
+    # The value itself is never repeated in a message: it may carry a password.
+    raise ImproperlyConfigured(
+        "DATABASE_URL ist keine Datenbank-URL. Erwartet wird z. B. "
+        "postgres://benutzer:passwort@host:5432/datenbank oder sqlite:///pfad/zur/datei.sqlite3."
+    )
+if _database_scheme.lower() not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL verwendet {_database_scheme}://, das Ratsinfo nicht unterstützt. "
+        "Verwenden Sie PostgreSQL (postgres://…) oder SQLite (sqlite:///…)."
+    )
 try:
     _database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
 except ValueError as exc:
@@ -113,17 +138,16 @@ except ValueError as exc:
         f"DATABASE_URL ist ungültig ({exc}). Erwartet wird z. B. "
         "postgres://benutzer:passwort@host:5432/datenbank oder sqlite:///pfad/zur/datei.sqlite3."
     ) from exc
-if _database["ENGINE"] not in {
-    "django.db.backends.sqlite3",
-    "django.db.backends.postgresql",
-}:
-    raise ImproperlyConfigured(
-        f"DATABASE_URL verwendet die Datenbank {_database['ENGINE']!r}, die Ratsinfo nicht "
-        "unterstützt. Verwenden Sie PostgreSQL (postgres://…) oder SQLite (sqlite:///…)."
-    )
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     if _database["NAME"] != ":memory:":
-        Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"Das Verzeichnis für die SQLite-Datenbank {_database['NAME']} kann nicht "
+                f"angelegt werden ({exc.strerror}). Setzen Sie RATSINFO_VAR_DIR oder "
+                "DATABASE_URL auf einen beschreibbaren Ort."
+            ) from exc
     # WAL lets the live view read while a vote is being written.
     _database["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
 DATABASES = {"default": _database}
@@ -156,7 +180,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
+TIME_ZONE = os.environ.get("TIME_ZONE", "") or "Europe/Berlin"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"TIME_ZONE={TIME_ZONE!r} ist keine bekannte Zeitzone. Setzen Sie z. B. "
+        "TIME_ZONE=Europe/Berlin."
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -166,7 +197,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 # Uploads beyond this are rejected with a message (the documents pipeline reads it).
-FILE_UPLOAD_MAX_BYTES = int(os.environ.get("FILE_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
+FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:
@@ -178,9 +209,16 @@ if EMAIL_URL:
             "EMAIL_URL muss mit smtp://, smtps:// oder submission:// beginnen, "
             "z. B. smtp://benutzer:passwort@mail.musterstadt.de:587"
         )
+    try:
+        _email_port = _email.port
+    except ValueError:
+        raise ImproperlyConfigured(
+            "EMAIL_URL enthält keinen gültigen Port, "
+            "z. B. smtp://benutzer:passwort@mail.musterstadt.de:587"
+        ) from None
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _email.hostname or "localhost"
-    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 587)
+    EMAIL_PORT = _email_port or (465 if _email.scheme == "smtps" else 587)
     EMAIL_HOST_USER = unquote(_email.username or "")
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
     EMAIL_USE_SSL = _email.scheme == "smtps"
@@ -201,19 +239,27 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page frames another; a view that must be framed (a PDF preview) says so with
+# @xframe_options_sameorigin.
+X_FRAME_OPTIONS = "DENY"
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL={LOG_LEVEL!r} ist unbekannt. Erlaubt sind DEBUG, INFO, WARNING, ERROR "
+        "und CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # The OParl System object (one per installation).

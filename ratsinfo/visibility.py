@@ -1,10 +1,12 @@
 """The one rule that decides who sees what (DESIGN.md §3).
 
-- Administrators see everything.
-- Clerks (Sitzungsdienst) see every object of the bodies they are assigned to, published or not.
+- Administrators see everything the queryset holds (`all_objects` includes deleted rows).
+- Clerks (Sitzungsdienst) see every object of the bodies they are assigned to, published or not,
+  unless it or anything it hangs on is deleted.
 - Everyone else, anonymous or logged in, sees an object once it is published and every object it
   hangs on (its meeting, its paper, ...) is visible to them; if the object is non-public, they
-  must in addition be a current member of one of the organizations it belongs to.
+  must in addition be a current member of one of the organizations it belongs to (through links
+  that are not deleted: a deleted consultation no longer opens its paper).
 
 Models declare *where* their body, publication date, public flag, organizations and parents are
 (`VisibilitySpec`); this module alone decides *what follows* from that. Nothing else may filter
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
@@ -66,22 +68,38 @@ def principal_for(user: Any, *, today: datetime.date | None = None) -> Principal
     if user.is_superuser:
         principal = Principal(is_admin=True)
     else:
-        from ratsinfo.models import Membership
-
-        day = today or timezone.localdate()
-        org_ids: frozenset[int] = frozenset()
-        if user.person_id is not None:
-            org_ids = frozenset(
-                Membership.objects.filter(person_id=user.person_id, person__deleted=False)
-                .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
-                .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-                .values_list("organization_id", flat=True)
-            )
-        body_ids = frozenset(user.clerk_of.filter(deleted=False).values_list("pk", flat=True))
-        principal = Principal(clerk_body_ids=body_ids, member_organization_ids=org_ids)
+        principal = _principal_query(user, today or timezone.localdate())
     if today is None:
         setattr(user, _CACHE_ATTR, principal)
     return principal
+
+
+def _principal_query(user: Any, day: datetime.date) -> Principal:
+    from ratsinfo.models import Body, Membership
+
+    # One query for both roles, as (is_clerk, id) rows: the principal is computed on every
+    # request, so it must not cost a query per role.
+    rows = (
+        Body.objects.filter(clerks=user)
+        .annotate(is_clerk=Value(True, output_field=models.BooleanField()))
+        .order_by()
+        .values_list("is_clerk", "pk")
+    )
+    if user.person_id is not None:
+        memberships = (
+            Membership.objects.filter(person_id=user.person_id, person__deleted=False)
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+            .annotate(is_clerk=Value(False, output_field=models.BooleanField()))
+            .order_by()
+            .values_list("is_clerk", "organization_id")
+        )
+        rows = rows.union(memberships, all=True)
+    body_ids: set[int] = set()
+    org_ids: set[int] = set()
+    for is_clerk, pk in rows:
+        (body_ids if is_clerk else org_ids).add(pk)
+    return Principal(clerk_body_ids=frozenset(body_ids), member_organization_ids=frozenset(org_ids))
 
 
 def forget_principal(user: Any) -> None:
@@ -136,7 +154,7 @@ def _reader_q(model: type[models.Model], principal: Principal, prefix: str, now:
             members_see = model._default_manager.filter(
                 Q.create(
                     [
-                        (f"{path}__in", principal.member_organization_ids)
+                        _live_path_q(model, path, principal.member_organization_ids)
                         for path in spec.organizations
                     ],
                     connector=Q.OR,
@@ -147,11 +165,42 @@ def _reader_q(model: type[models.Model], principal: Principal, prefix: str, now:
     return q
 
 
+def _live_path_q(model: type[models.Model], path: str, organization_ids: frozenset[int]) -> Q:
+    """`path` leads to one of the organizations, over rows none of which is deleted: a deleted
+    consultation no longer opens its paper to the committee it named."""
+    q = Q(**{f"{path}__in": organization_ids})
+    current = model
+    names = path.split("__")
+    for depth, name in enumerate(names, start=1):
+        current = _related_model(current, name)
+        if any(field.name == "deleted" for field in current._meta.concrete_fields):
+            q &= Q(**{f"{'__'.join(names[:depth])}__deleted": False})
+    return q
+
+
+def _alive_q(model: type[models.Model], prefix: str) -> Q:
+    """Neither the object nor anything it hangs on (its parents, its owner) is deleted."""
+    spec = _spec(model)
+    q = Q(**{f"{prefix}deleted": False})
+    for parent in spec.parents:
+        parent_q = _alive_q(_related_model(model, parent), f"{prefix}{parent}__")
+        q &= Q(**{f"{prefix}{parent}__isnull": True}) | parent_q
+    if spec.owners:
+        owner_q = Q(pk__in=[])
+        for owner in spec.owners:
+            owner_q |= Q(**{f"{prefix}{owner}__isnull": False}) & _alive_q(
+                _related_model(model, owner), f"{prefix}{owner}__"
+            )
+        q &= owner_q
+    return q
+
+
 def _visible_q(model: type[models.Model], principal: Principal, prefix: str, now: Any) -> Q:
     spec = _spec(model)
-    return (_clerk_q(spec, principal, prefix) & Q(**{f"{prefix}deleted": False})) | _reader_q(
-        model, principal, prefix, now
-    )
+    clerk_q = _clerk_q(spec, principal, prefix)
+    if principal.clerk_body_ids:
+        clerk_q &= _alive_q(model, prefix)
+    return clerk_q | _reader_q(model, principal, prefix, now)
 
 
 def visibility_q(model: type[models.Model], user: Any) -> Q:

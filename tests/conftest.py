@@ -38,6 +38,12 @@ def _media_root(settings: Any, tmp_path: Path) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    """Factories set a password for every user; the production hasher would cost 0.2 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def body(db: None) -> Body:
     return BodyFactory(name="Stadt Musterstadt")
@@ -79,7 +85,10 @@ def other_member(other_committee: Organization) -> User:
 
 @pytest.fixture
 def clerk(body: Body) -> User:
-    return UserFactory(username="sitzungsdienst", is_staff=True, clerk_of=[body])
+    """A clerk (Sitzungsdienst) of the body, with the admin permissions the role brings."""
+    from ratsinfo.services import clerk_grant
+
+    return clerk_grant(user=UserFactory(username="sitzungsdienst"), body=body)
 
 
 @pytest.fixture

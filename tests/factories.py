@@ -127,6 +127,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 class PaperFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Paper
+        skip_postgeneration_save = True
 
     body = factory.SubFactory(BodyFactory)
     name = factory.Sequence(lambda n: f"Vorlage {n}")
@@ -135,6 +136,20 @@ class PaperFactory(factory.django.DjangoModelFactory):
     paper_type = Paper.Type.RESOLUTION_DRAFT
     public = True
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+    @factory.post_generation
+    def originator_organizations(
+        self, create: bool, extracted: list[Organization] | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            self.originator_organizations.add(*extracted)
+
+    @factory.post_generation
+    def under_direction_of(
+        self, create: bool, extracted: list[Organization] | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            self.under_direction_of.add(*extracted)
 
 
 class ConsultationFactory(factory.django.DjangoModelFactory):
