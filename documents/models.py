@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -236,3 +237,54 @@ class File(OParlObject):
 
     def __str__(self) -> str:
         return self.name or self.file_name
+
+
+class Note(models.Model):
+    """A council member's private note on a paper or an agenda item. Only its author ever sees
+    it; it is part of nothing public (no page, feed, search index or export)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notes",
+        verbose_name=_("Verfasser"),
+    )
+    paper = models.ForeignKey(
+        Paper, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("Vorlage")
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Tagesordnungspunkt"),
+    )
+    text = models.TextField(_("Notiz"))
+    created = models.DateTimeField(_("erstellt"), auto_now_add=True)
+    modified = models.DateTimeField(_("geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Notiz")
+        verbose_name_plural = _("Notizen")
+        ordering = ["-modified"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paper__isnull=False, agenda_item__isnull=True)
+                | Q(paper__isnull=True, agenda_item__isnull=False),
+                name="note_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "paper"],
+                condition=Q(paper__isnull=False),
+                name="note_one_per_author_and_paper",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "agenda_item"],
+                condition=Q(agenda_item__isnull=False),
+                name="note_one_per_author_and_agenda_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

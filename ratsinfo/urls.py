@@ -5,11 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from documents import views as document_views
 from ratsinfo import views
 
 urlpatterns = [
-    path("", document_views.home, name="home"),
+    path("", include("documents.urls")),
+    path("", include("sessions.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),

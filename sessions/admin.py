@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ratsinfo.admin import CouncilInline, CouncilModelAdmin
-from sessions.models import AgendaItem, Meeting
+from sessions.models import AgendaItem, Meeting, Minutes
 
 
 class AgendaItemInline(CouncilInline, admin.TabularInline):
@@ -55,3 +55,17 @@ class AgendaItemAdmin(CouncilModelAdmin):
     @admin.display(description=_("Sitzungsbeginn"), ordering="meeting__start")
     def meeting_start(self, item: AgendaItem) -> object:
         return item.meeting.start
+
+
+@admin.register(Minutes)
+class MinutesAdmin(CouncilModelAdmin):
+    list_display = ("__str__", "meeting_start", "approved_on", "published_at")
+    list_filter = ("approved_on", ("meeting__organizations", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("meeting",)
+    search_fields = ("meeting__name", "introduction", "closing")
+    autocomplete_fields = ("meeting",)
+    ordering = ("-meeting__start",)
+
+    @admin.display(description=_("Sitzungsbeginn"), ordering="meeting__start")
+    def meeting_start(self, minutes: Minutes) -> object:
+        return minutes.meeting.start

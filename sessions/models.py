@@ -124,3 +124,38 @@ class AgendaItem(OParlObject):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}".strip()
+
+
+class Minutes(OParlObject):
+    """The results record (Niederschrift) of a meeting, published as a page once approved for
+    publication. The agenda items carry the results; this adds the framing text."""
+
+    meeting = models.OneToOneField(
+        Meeting, models.CASCADE, related_name="minutes", verbose_name=_("Sitzung")
+    )
+    introduction = models.TextField(
+        _("Einleitung"), blank=True, help_text=_("z. B. Eröffnung, Beschlussfähigkeit")
+    )
+    closing = models.TextField(_("Schluss"), blank=True)
+    recorder = models.CharField(_("Schriftführung"), max_length=255, blank=True)
+    approved_on = models.DateField(
+        _("genehmigt am"), null=True, blank=True, help_text=_("Datum der Genehmigung im Gremium")
+    )
+    published_at = models.DateTimeField(
+        _("veröffentlicht am"),
+        null=True,
+        blank=True,
+        help_text=_("Leer lassen, solange die Niederschrift nicht freigegeben ist."),
+    )
+
+    visibility: ClassVar[VisibilitySpec] = VisibilitySpec(
+        bodies=("meeting__body",), published="published_at", parents=("meeting",)
+    )
+
+    class Meta:
+        verbose_name = _("Niederschrift")
+        verbose_name_plural = _("Niederschriften")
+        ordering = ["-meeting__start"]
+
+    def __str__(self) -> str:
+        return f"{_('Niederschrift')} – {self.meeting}"

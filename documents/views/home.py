@@ -5,14 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from documents.selectors import paper_list_recent
-from ratsinfo.models import Body
+from documents.selectors.papers import paper_list_recent
 from sessions.selectors import meeting_list_upcoming
 
 
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "body": Body.objects.order_by("pk").first(),
         "meetings": meeting_list_upcoming(user=request.user, limit=8),
         "papers": paper_list_recent(user=request.user, limit=8),
     }
