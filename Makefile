@@ -5,15 +5,16 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup system-packages messages migrate seed clean
+.PHONY: run test lint setup test-tools system-packages system-test-packages messages migrate seed clean
 
 run: setup messages
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	@# A database with other data is left alone: the sentence says why, the server starts anyway.
+	-$(BIN)/python manage.py seed_demo
 	@echo "Ratsinfo läuft auf http://$(HOST):$(PORT)/  (beenden mit Strg+C)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup messages lint
+test: setup test-tools messages lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -26,6 +27,16 @@ setup: system-packages $(VENV)/.installed
 system-packages:
 	@sh deploy/install-system-packages.sh
 
+# Browser tests: Debian's Chromium and axe-core from package-lock.json (docs/testing.md).
+test-tools: system-test-packages node_modules/.installed
+
+system-test-packages:
+	@sh deploy/install-system-packages.sh --test
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -36,4 +47,4 @@ messages: setup
 	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
