@@ -127,10 +127,10 @@ def test_agendas_have_a_public_and_a_non_public_part_and_results_when_held() -> 
 def test_held_meetings_have_minutes_published_after_approval_except_the_latest() -> None:
     seed("--verbosity", "0")
 
-    held = Meeting.objects.filter(state=Meeting.State.COMPLETED).order_by("start")
+    held = list(Meeting.objects.filter(state=Meeting.State.COMPLETED).order_by("start"))
     minutes = {m.meeting_id: m for m in Minutes.objects.all()}
     assert set(minutes) == {m.pk for m in held}
-    latest = minutes[held.last().pk]
+    latest = minutes[held[-1].pk]
     assert latest.published_at is None
     published = [m for m in minutes.values() if m.published_at is not None]
     assert published
