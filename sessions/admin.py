@@ -3,11 +3,17 @@ because this app must not import the documents app (DESIGN.md §1)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ratsinfo.admin import CouncilInline, CouncilModelAdmin
+from ratsinfo.errors import DomainError
 from sessions.models import AgendaItem, Meeting, Minutes
+from sessions.services import minutes_publish
 
 
 class AgendaItemInline(CouncilInline, admin.TabularInline):
@@ -65,7 +71,30 @@ class MinutesAdmin(CouncilModelAdmin):
     search_fields = ("meeting__name", "introduction", "closing")
     autocomplete_fields = ("meeting",)
     ordering = ("-meeting__start",)
+    actions = [*CouncilModelAdmin.actions, "publish"]
 
     @admin.display(description=_("Sitzungsbeginn"), ordering="meeting__start")
     def meeting_start(self, minutes: Minutes) -> object:
         return minutes.meeting.start
+
+    @admin.action(description=_("Niederschrift veröffentlichen"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Minutes]) -> None:
+        published = 0
+        for minutes in queryset:
+            try:
+                minutes_publish(minutes=minutes, user=request.user)
+            except (DomainError, PermissionDenied) as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d Niederschrift wurde veröffentlicht.",
+                    "%(count)d Niederschriften wurden veröffentlicht.",
+                    published,
+                )
+                % {"count": published},
+                messages.SUCCESS,
+            )

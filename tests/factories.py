@@ -9,9 +9,9 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from documents.models import Consultation, File, Paper
+from documents.models import Consultation, File, Note, Paper
 from ratsinfo.models import Body, LegislativeTerm, Location, Membership, Organization, Person, User
-from sessions.models import AgendaItem, Meeting
+from sessions.models import AgendaItem, Meeting, Minutes
 
 
 class LocationFactory(factory.django.DjangoModelFactory):
@@ -188,3 +188,25 @@ class FileFactory(factory.django.DjangoModelFactory):
     content = factory.LazyAttribute(lambda f: ContentFile(_pdf_bytes(f.name), name=f.file_name))
     sha256 = factory.LazyAttribute(lambda f: hashlib.sha256(_pdf_bytes(f.name)).hexdigest())
     size = factory.LazyAttribute(lambda f: len(_pdf_bytes(f.name)))
+
+
+class MinutesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Minutes
+
+    meeting = factory.SubFactory(MeetingFactory)
+    introduction = "Die Vorsitzende eröffnet die Sitzung und stellt die Beschlussfähigkeit fest."
+    closing = "Die Vorsitzende schließt die Sitzung."
+    recorder = "Petra Protokoll"
+    approved_on = None
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    author = factory.SubFactory(UserFactory)
+    paper = factory.SubFactory(PaperFactory)
+    agenda_item = None
+    text = "Nachfragen zur Kostenschätzung"

@@ -216,8 +216,8 @@ def test_home_costs_constant_queries_for_anonymous_visitors(
         MeetingFactory(body=body, organizations=[committee], location=LocationFactory())
         PaperFactory(body=body)
 
-    # Body, meetings, their organizations, papers.
-    with django_assert_max_num_queries(4):
+    # Body, meetings, their organizations, papers, minutes.
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
@@ -238,8 +238,8 @@ def test_home_costs_constant_queries_for_members(
         paper = PaperFactory(body=body, public=False)
         ConsultationFactory(paper=paper, organizations=[committee])
 
-    # Session, user, the user's rights (one query), then the four queries of the page.
-    with django_assert_max_num_queries(7):
+    # Session, user, the user's rights (one query), then the five queries of the page.
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
