@@ -49,6 +49,23 @@ def test_language_switch_gives_english(client: Client, body: Body) -> None:
     assert "Nächste Sitzungen" not in content
 
 
+def test_english_browser_still_gets_german_until_the_visitor_switches(
+    client: Client, body: Body
+) -> None:
+    german = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    english = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
+
+    assert '<html lang="de">' in german
+    assert '<html lang="en">' in english
+
+
+def test_unknown_language_cookie_falls_back_to_german(client: Client, body: Body) -> None:
+    client.cookies["django_language"] = "xx"
+
+    assert '<html lang="de">' in client.get(reverse("home")).content.decode()
+
+
 def test_home_shows_empty_states_without_data(client: Client, body: Body) -> None:
     content = client.get(reverse("home")).content.decode()
 
