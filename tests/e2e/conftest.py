@@ -135,12 +135,6 @@ def desktop_page(open_page: Callable[[ViewportSize], Page]) -> Page:
     return open_page(DESKTOP)
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def any_page(request: pytest.FixtureRequest, open_page: Callable[[ViewportSize], Page]) -> Page:
-    """A page at phone width, then again at desktop width."""
-    return open_page(VIEWPORTS[request.param])
-
-
 def log_in(page: Page, user: User, password: str = PASSWORD) -> None:
     """Logs in through the real login form, as a person would."""
     page.goto("/anmelden/")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -19,9 +21,10 @@ GOOD_PAGE = """<!DOCTYPE html><html lang="de"><head><title>Gut</title></head><bo
 
 
 @pytest.fixture
-def phone(browser: Browser) -> Page:
+def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE)
-    return context.new_page()
+    yield context.new_page()
+    context.close()
 
 
 def test_good_page_passes_every_check(phone: Page) -> None:
