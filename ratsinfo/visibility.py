@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
@@ -150,7 +150,8 @@ def _reader_q(model: type[models.Model], principal: Principal, prefix: str, now:
     if spec.public:
         access = Q(**{f"{prefix}{spec.public}": True})
         if principal.member_organization_ids and spec.organizations:
-            # A subquery, not a join: a join over many-to-many paths would duplicate rows.
+            # A correlated EXISTS, not a join: a join over many-to-many paths would duplicate
+            # rows, and an uncorrelated IN (SELECT …) would scan every row of the model.
             members_see = model._default_manager.filter(
                 Q.create(
                     [
@@ -158,9 +159,10 @@ def _reader_q(model: type[models.Model], principal: Principal, prefix: str, now:
                         for path in spec.organizations
                     ],
                     connector=Q.OR,
-                )
-            ).values("pk")
-            access |= Q(**{f"{prefix}pk__in": members_see})
+                ),
+                pk=OuterRef(f"{prefix}pk"),
+            )
+            access |= Q(Exists(members_see))
         q &= access
     return q
 
