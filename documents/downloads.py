@@ -60,3 +60,36 @@ def ascii_filename(filename: str) -> str:
     if not dot:
         return extension or "datei"
     return f"{stem.strip() or 'datei'}.{extension}"
+
+
+class RangeNotSatisfiable(Exception):
+    """The client asked for bytes beyond the end of the file (answered with 416)."""
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The one byte range `Range: bytes=…` asks for, as (first, last) inclusive, or None when
+    the whole file is to be sent: no header, another unit, several ranges or a malformed one
+    (RFC 9110 §14.2 lets a server ignore those). Raises RangeNotSatisfiable for a range that
+    starts past the end."""
+    unit, _eq, spec = header.strip().partition("=")
+    if unit.strip().lower() != "bytes" or not spec or "," in spec:
+        return None
+    first_text, dash, last_text = spec.strip().partition("-")
+    if not dash:
+        return None
+    try:
+        if first_text == "":
+            # A suffix range: the last N bytes.
+            suffix = int(last_text)
+            if suffix <= 0:
+                raise RangeNotSatisfiable
+            return max(0, size - suffix), size - 1
+        first = int(first_text)
+        last = int(last_text) if last_text else size - 1
+    except ValueError:
+        return None
+    if first >= size:
+        raise RangeNotSatisfiable
+    if first < 0 or last < first:
+        return None
+    return first, min(last, size - 1)

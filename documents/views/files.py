@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from typing import IO
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from documents.downloads import (
+    RangeNotSatisfiable,
+    byte_range,
     content_disposition,
     content_type_of,
     download_name,
@@ -32,10 +36,61 @@ def file_download(request: HttpRequest, pk: int, filename: str) -> HttpResponseB
             "Datei %s (%s) fehlt im Speicher: %s", file.pk, file.file_name, file.content.name
         )
         return render(request, "documents/file_missing.html", {"file": file}, status=404)
-    response = FileResponse(stream, content_type=content_type_of(file))
+    response = _ranged_response(request, stream, file.size or file.content.size, file.sha256)
+    if response is None:
+        response = FileResponse(stream, content_type=content_type_of(file))
+    response["Content-Type"] = content_type_of(file)
     response["Content-Disposition"] = content_disposition(download_name(file), inline=inline)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Accept-Ranges"] = "bytes"
+    if file.sha256:
+        # The stored bytes never change under a file's id (a new upload is a new version).
+        response["ETag"] = f'"{file.sha256}"'
     if request.user.is_authenticated:
         # What a member may see must not land in a shared cache.
         patch_cache_control(response, private=True)
     return response
+
+
+CHUNK = 64 * 1024
+
+
+def _ranged_response(
+    request: HttpRequest, stream: IO[bytes], size: int, sha256: str
+) -> HttpResponseBase | None:
+    """A 206 answer with the requested bytes (browsers' PDF viewers fetch large files in
+    pieces), a 416 for a range past the end, or None for the whole file."""
+    header = request.headers.get("Range", "")
+    if not header:
+        return None
+    if_range = request.headers.get("If-Range", "")
+    if if_range and if_range.strip().strip('"') != sha256:
+        # The client's copy is of another version: it gets the whole file.
+        return None
+    try:
+        chosen = byte_range(header, size)
+    except RangeNotSatisfiable:
+        stream.close()
+        refusal = HttpResponse(status=416)
+        refusal["Content-Range"] = f"bytes */{size}"
+        return refusal
+    if chosen is None:
+        return None
+    first, last = chosen
+    stream.seek(first)
+    partial = StreamingHttpResponse(_read_slice(stream, last - first + 1), status=206)
+    partial["Content-Length"] = str(last - first + 1)
+    partial["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return partial
+
+
+def _read_slice(stream: IO[bytes], length: int) -> Iterator[bytes]:
+    try:
+        while length > 0:
+            chunk = stream.read(min(CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+    finally:
+        stream.close()

@@ -191,3 +191,60 @@ def test_content_disposition_quotes_safely(name: str, expected: str) -> None:
 def test_ascii_filename_never_comes_out_empty() -> None:
     assert ascii_filename("会議.pdf") == "datei.pdf"
     assert ascii_filename("会議") == "datei"
+
+
+# Range requests: browsers' PDF viewers fetch large files piece by piece -----------------------
+
+
+def test_range_request_returns_the_asked_bytes_with_206(client: Client, public_file: File) -> None:
+    response = client.get(download_url(public_file), HTTP_RANGE="bytes=5-12")
+
+    assert response.status_code == 206
+    assert body_of(response) == PDF[5:13]
+    assert response["Content-Range"] == f"bytes 5-12/{len(PDF)}"
+    assert response["Content-Length"] == "8"
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_open_ended_and_suffix_ranges(client: Client, public_file: File) -> None:
+    tail = client.get(download_url(public_file), HTTP_RANGE="bytes=10-")
+    last = client.get(download_url(public_file), HTTP_RANGE="bytes=-6")
+
+    assert body_of(tail) == PDF[10:]
+    assert body_of(last) == PDF[-6:]
+    assert last["Content-Range"] == f"bytes {len(PDF) - 6}-{len(PDF) - 1}/{len(PDF)}"
+
+
+def test_range_past_the_end_is_refused_with_416(client: Client, public_file: File) -> None:
+    response = client.get(download_url(public_file), HTTP_RANGE=f"bytes={len(PDF) + 10}-")
+
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{len(PDF)}"
+
+
+@pytest.mark.parametrize("header", ["bytes=0-3,8-9", "pages=1-2", "bytes=abc", "bytes=9-3"])
+def test_unusable_ranges_get_the_whole_file(client: Client, public_file: File, header: str) -> None:
+    response = client.get(download_url(public_file), HTTP_RANGE=header)
+
+    assert response.status_code == 200
+    assert body_of(response) == PDF
+    assert response["Accept-Ranges"] == "bytes"
+
+
+def test_if_range_of_another_version_gets_the_whole_file(client: Client, public_file: File) -> None:
+    current = client.get(
+        download_url(public_file), HTTP_RANGE="bytes=0-3", HTTP_IF_RANGE=f'"{public_file.sha256}"'
+    )
+    stale = client.get(download_url(public_file), HTTP_RANGE="bytes=0-3", HTTP_IF_RANGE='"0000"')
+
+    assert current.status_code == 206
+    assert stale.status_code == 200
+    assert body_of(stale) == PDF
+
+
+def test_range_on_a_non_public_file_is_still_not_found(client: Client, body: Body) -> None:
+    secret = FileFactory(paper=PaperFactory(body=body, public=False), file_name="geheim.pdf")
+
+    response = client.get(download_url(secret), HTTP_RANGE="bytes=0-3")
+
+    assert response.status_code == 404
