@@ -12,6 +12,10 @@ run: setup messages
 	@# A database with other data is left alone: the sentence says why, the server starts anyway.
 	-$(BIN)/python manage.py seed_demo
 	@echo "Ratsinfo läuft auf http://$(HOST):$(PORT)/  (beenden mit Strg+C)"
+	@# The background worker (text extraction and other queued work) runs beside the server
+	@# and stops with it; queued work waits in the database until the next start.
+	$(BIN)/python manage.py run_worker --verbosity 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup test-tools messages lint

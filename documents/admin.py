@@ -3,30 +3,41 @@
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import Consultation, File, Paper
+from documents.models import Consultation, ExtractionState, File, FilePage, Paper
+from documents.sniffing import detect_type, safe_file_name
 from ratsinfo.admin import TRACKING_FIELDS, CouncilInline, CouncilModelAdmin
+from ratsinfo.visibility import editable
 from sessions.admin import MeetingAdmin
 from sessions.models import Meeting
 
 
 class FileAdminForm(forms.ModelForm):
     """Takes name, size, type and checksum from the upload itself; the stored path is the
-    checksum, so it must be known before the file is saved."""
+    checksum, so it must be known before the file is saved. The type comes from the content,
+    never from the extension; a new upload waits for text extraction again."""
 
     class Meta:
         model = File
         # The admins list the fields they show; the form only needs the upload.
         fields = ("content",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An empty upload is kept and flagged by text extraction ("Die Datei ist leer."),
+        # not refused: nothing a clerk uploads is lost.
+        if "content" in self.fields:
+            self.fields["content"].allow_empty_file = True  # type: ignore[attr-defined]
 
     def clean_content(self) -> Any:
         upload = self.cleaned_data.get("content")
@@ -43,13 +54,12 @@ class FileAdminForm(forms.ModelForm):
             for chunk in upload.chunks():
                 digest.update(chunk)
             upload.seek(0)
-            name = upload.name or ""
             self.instance.sha256 = digest.hexdigest()
             self.instance.size = upload.size
-            self.instance.file_name = name
-            self.instance.mime_type = (
-                mimetypes.guess_type(name)[0] or upload.content_type or "application/octet-stream"
-            )
+            self.instance.file_name = safe_file_name(upload.name or "")
+            self.instance.mime_type = detect_type(upload).mime
+            self.instance.extraction_state = ExtractionState.PENDING
+            self.instance.extraction_reason = ""
         return upload
 
 
@@ -106,7 +116,7 @@ class ConsultationAdmin(CouncilModelAdmin):
 class FileAdmin(CouncilModelAdmin):
     form = FileAdminForm
     list_display = ("__str__", "file_name", "role", "owner", "public", "size_display", "date")
-    list_filter = ("role", "public", "mime_type")
+    list_filter = ("role", "public", "mime_type", "extraction_state")
     list_select_related = ("paper", "meeting", "agenda_item")
     search_fields = ("name", "file_name", "sha256", "paper__reference")
     autocomplete_fields = ("paper", "meeting", "agenda_item")
@@ -115,7 +125,19 @@ class FileAdmin(CouncilModelAdmin):
         (_("Gehört zu"), {"fields": ("paper", "meeting", "agenda_item")}),
         (
             _("Aus der Datei ermittelt"),
-            {"fields": ("file_name", "mime_type", "size", "sha256", "text")},
+            {
+                "fields": (
+                    "file_name",
+                    "mime_type",
+                    "size",
+                    "sha256",
+                    "extraction_state",
+                    "extraction_reason",
+                    "page_count",
+                    "extracted_at",
+                    "text",
+                )
+            },
         ),
         (
             _("Metadaten"),
@@ -125,7 +147,17 @@ class FileAdmin(CouncilModelAdmin):
             },
         ),
     )
-    readonly_fields = ("file_name", "mime_type", "size", "sha256", "text")
+    readonly_fields = (
+        "file_name",
+        "mime_type",
+        "size",
+        "sha256",
+        "extraction_state",
+        "extraction_reason",
+        "page_count",
+        "extracted_at",
+        "text",
+    )
     date_hierarchy = "date"
 
     @admin.display(description=_("gehört zu"))
@@ -135,6 +167,31 @@ class FileAdmin(CouncilModelAdmin):
     @admin.display(description=_("Größe"), ordering="size")
     def size_display(self, file: File) -> str:
         return filesizeformat(file.size)
+
+
+@admin.register(FilePage)
+class FilePageAdmin(admin.ModelAdmin):
+    """Extracted page texts, read-only: they are rewritten by every extraction run. A clerk
+    sees the pages of the files they may edit, as for the files themselves."""
+
+    list_display = ("file", "number")
+    list_select_related = ("file",)
+    search_fields = ("text", "file__name", "file__file_name")
+    fields = ("file", "number", "text")
+    readonly_fields = ("file", "number", "text")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FilePage]:
+        files = editable(request.user, File.all_objects.all())
+        return super().get_queryset(request).filter(file__in=files)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 admin.site.unregister(Meeting)

@@ -139,6 +139,14 @@ class Consultation(OParlObject):
         return self.agenda_item.meeting if self.agenda_item else None
 
 
+class ExtractionState(models.TextChoices):
+    PENDING = "pending", _("ausstehend")
+    RUNNING = "running", _("läuft")
+    DONE = "done", _("Text gelesen")
+    NEEDS_OCR = "needs_ocr", _("Texterkennung (OCR) nötig")
+    FAILED = "failed", _("nicht lesbar")
+
+
 def file_upload_path(instance: File, filename: str) -> str:
     # Content-addressed: names never collide and never reveal the subject of a paper.
     digest = instance.sha256 or "pending"
@@ -197,6 +205,20 @@ class File(OParlObject):
         verbose_name=_("Tagesordnungspunkt"),
     )
     file_license = models.URLField(_("Lizenz der Datei"), blank=True)
+    extraction_state = models.CharField(
+        _("Textauslesung"),
+        max_length=20,
+        choices=ExtractionState.choices,
+        default=ExtractionState.PENDING,
+    )
+    extraction_reason = models.TextField(
+        _("Hinweis zur Textauslesung"),
+        blank=True,
+        help_text=_("Warum der Text fehlt oder unvollständig ist und was zu tun ist."),
+    )
+    page_count = models.PositiveIntegerField(_("Seitenzahl"), null=True, blank=True)
+    pages_done = models.PositiveIntegerField(_("Seiten gelesen"), default=0)
+    extracted_at = models.DateTimeField(_("Text ausgelesen am"), null=True, blank=True)
 
     visibility: ClassVar[VisibilitySpec] = VisibilitySpec(
         bodies=("paper__body", "meeting__body", "agenda_item__meeting__body"),
@@ -233,10 +255,35 @@ class File(OParlObject):
                 condition=Q(role="main", deleted=False),
                 name="file_one_main_file_per_paper",
             ),
+            models.CheckConstraint(
+                condition=Q(extraction_state__in=ExtractionState.values),
+                name="file_extraction_state_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name or self.file_name
+
+
+class FilePage(models.Model):
+    """The text of one page of a file, so that a search hit can name its page. Formats
+    without fixed pages (DOCX, ODT, text) have a single page 1."""
+
+    file = models.ForeignKey(File, models.CASCADE, related_name="pages", verbose_name=_("Datei"))
+    number = models.PositiveIntegerField(_("Seite"))
+    text = models.TextField(_("Text"), blank=True)
+
+    class Meta:
+        verbose_name = _("Dateiseite")
+        verbose_name_plural = _("Dateiseiten")
+        ordering = ["file", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["file", "number"], name="file_page_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="file_page_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file} – {self.number}"
 
 
 class Note(models.Model):

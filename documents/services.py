@@ -1,20 +1,113 @@
-"""Writes of the documents app: members' private notes."""
+"""Writes of the documents app: text extraction of files, members' private notes."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from documents import sniffing
 from documents.errors import NoteRejected
-from documents.models import Note, Paper
+from documents.extraction import ExtractionResult, extract, missing_reason
+from documents.extraction.result import failed
+from documents.models import ExtractionState, File, FilePage, Note, Paper
 from ratsinfo.visibility import can_see
 from sessions.models import AgendaItem
 
 NOTE_MAX_LENGTH = 20_000
+# "Page 12 of 80" is written at most this often; a write per page would slow long files.
+PROGRESS_INTERVAL_SECONDS = 1.0
+PAGE_SEPARATOR = "\n\n"
+
+
+def file_extract(
+    *, file_id: int, progress: Callable[[int, int], None] | None = None
+) -> ExtractionResult:
+    """Read the text of a stored file into its pages and `File.text` and record the outcome
+    (state, reason, page count). Idempotent; the stored bytes are only read. A file that
+    cannot be read ends as failed or needs_ocr with a reason, never as an exception.
+
+    Raises File.DoesNotExist for an unknown id. Marking the file running and writing the
+    result are two short transactions; the extraction between them holds no lock."""
+    with transaction.atomic():
+        file = File.objects.select_for_update().get(pk=file_id)
+        file.extraction_state = ExtractionState.RUNNING
+        file.pages_done = 0
+        file.save(update_fields=["extraction_state", "pages_done"])
+    path = _stored_path(file)
+    if path is None or not path.is_file():
+        result = failed(missing_reason())
+        mime = file.mime_type
+    else:
+        mime = sniffing.detect_type(path).mime
+        result = extract(path=path, mime=mime, progress=_progress_recorder(file_id, progress))
+    _file_extraction_save(file_id=file_id, mime=mime, result=result)
+    return result
+
+
+@transaction.atomic
+def _file_extraction_save(*, file_id: int, mime: str, result: ExtractionResult) -> None:
+    file = File.objects.select_for_update().get(pk=file_id)
+    FilePage.objects.filter(file=file).delete()
+    FilePage.objects.bulk_create(
+        [
+            FilePage(file=file, number=number, text=text)
+            for number, text in enumerate(result.pages, start=1)
+        ],
+        batch_size=500,
+    )
+    file.text = PAGE_SEPARATOR.join(text.strip() for text in result.pages).strip()
+    file.mime_type = mime
+    file.page_count = result.page_count
+    file.pages_done = len(result.pages)
+    file.extraction_state = result.state
+    file.extraction_reason = result.reason
+    file.extracted_at = timezone.now()
+    file.save(
+        update_fields=[
+            "text",
+            "mime_type",
+            "page_count",
+            "pages_done",
+            "extraction_state",
+            "extraction_reason",
+            "extracted_at",
+        ]
+    )
+
+
+def _stored_path(file: File) -> Path | None:
+    if not file.content.name:
+        return None
+    try:
+        return Path(file.content.path)
+    except (NotImplementedError, ValueError):
+        # Storages without local paths (object stores) would need a download first.
+        return None
+
+
+def _progress_recorder(
+    file_id: int, progress: Callable[[int, int], None] | None
+) -> Callable[[int, int], None]:
+    last_write = 0.0
+
+    def record(done: int, total: int) -> None:
+        nonlocal last_write
+        now = time.monotonic()
+        if done == total or now - last_write >= PROGRESS_INTERVAL_SECONDS:
+            last_write = now
+            File.objects.filter(pk=file_id).update(pages_done=done, page_count=total)
+        if progress is not None:
+            progress(done, total)
+
+    return record
 
 
 @transaction.atomic

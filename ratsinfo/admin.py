@@ -20,9 +20,18 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ratsinfo import services
+from ratsinfo import jobs, services
 from ratsinfo.errors import DomainError
-from ratsinfo.models import Body, LegislativeTerm, Location, Membership, Organization, Person, User
+from ratsinfo.models import (
+    Body,
+    Job,
+    LegislativeTerm,
+    Location,
+    Membership,
+    Organization,
+    Person,
+    User,
+)
 from ratsinfo.selectors import user_list_for_staff
 from ratsinfo.visibility import VisibilitySpec, editable
 
@@ -317,3 +326,70 @@ class UserAdmin(CouncilFieldsMixin, DjangoUserAdmin):
             services.clerk_grant(user=user, body=body)
         for body in before - after:
             services.clerk_revoke(user=user, body=body)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """The background job queue, for administrators only: read-only, failed jobs can be queued
+    again. Clerks do not see it (`services.clerk_group_sync` leaves its permissions out)."""
+
+    list_display = (
+        "name",
+        "state",
+        "attempts",
+        "progress",
+        "short_error",
+        "run_after",
+        "modified",
+    )
+    list_filter = ("state", "name")
+    search_fields = ("name", "dedupe_key", "last_error")
+    ordering = ("-created",)
+    actions = ["retry"]
+    readonly_fields = [field.name for field in Job._meta.fields]
+
+    @admin.display(description=_("Fortschritt"))
+    def progress(self, job: Job) -> str:
+        if job.progress_total is None:
+            return "–"
+        return f"{job.progress_done or 0}/{job.progress_total}"
+
+    @admin.display(description=_("letzter Fehler"))
+    def short_error(self, job: Job) -> str:
+        return job.last_error.splitlines()[0] if job.last_error else ""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    @admin.action(description=_("Erneut einreihen"), permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        done = 0
+        for job in queryset:
+            try:
+                jobs.job_retry(job=job)
+            except DomainError as exc:
+                self.message_user(request, f"{job}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            message = ngettext(
+                "%(count)d Aufgabe wurde erneut eingereiht.",
+                "%(count)d Aufgaben wurden erneut eingereiht.",
+                done,
+            )
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)

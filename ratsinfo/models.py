@@ -1,5 +1,5 @@
 """Core domain: the body and who belongs to it (OParl 1.1 Body, LegislativeTerm, Organization,
-Person, Membership, Location), plus users and their roles."""
+Person, Membership, Location), plus users and their roles, and the background job queue."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ratsinfo.visibility import VisibilitySpec
@@ -294,3 +295,56 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Job(models.Model):
+    """One unit of background work on the database-backed queue; `ratsinfo/jobs.py` claims and
+    runs it, `manage.py run_worker` drives it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("eingereiht")
+        RUNNING = "running", _("läuft")
+        DONE = "done", _("erledigt")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    name = models.CharField(_("Aufgabe"), max_length=100)
+    payload = models.JSONField(_("Daten"), default=dict, blank=True)
+    state = models.CharField(
+        _("Status"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
+    max_attempts = models.PositiveIntegerField(_("Versuche höchstens"), default=5)
+    run_after = models.DateTimeField(_("frühestens ab"), default=timezone.now)
+    locked_by = models.CharField(_("bearbeitet von"), max_length=100, blank=True)
+    locked_until = models.DateTimeField(_("reserviert bis"), null=True, blank=True)
+    progress_done = models.PositiveIntegerField(_("erledigt"), null=True, blank=True)
+    progress_total = models.PositiveIntegerField(_("gesamt"), null=True, blank=True)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+    # Pending jobs with the same key are the same work: enqueueing it again adds nothing. NULL
+    # (not "") means "no key", because NULLs never collide in the unique constraint.
+    dedupe_key = models.CharField(  # noqa: DJ001
+        _("Schlüssel"), max_length=255, null=True, blank=True
+    )
+    created = models.DateTimeField(_("erstellt"), auto_now_add=True)
+    modified = models.DateTimeField(_("geändert"), auto_now=True)
+    finished_at = models.DateTimeField(_("beendet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Hintergrundaufgabe")
+        verbose_name_plural = _("Hintergrundaufgaben")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["state", "run_after"], name="job_state_run_after")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done", "failed"]),
+                name="job_state_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(state__in=["queued", "running"]),
+                name="job_unique_pending_dedupe_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"

@@ -21,10 +21,14 @@ CLERK_APP_LABELS = ("ratsinfo", "meetings", "documents", "votes")
 def clerk_group_sync() -> Group:
     """Create or refresh the clerks' group with the model permissions of the council apps.
 
-    Clerks manage council data but not logins; user accounts stay with administrators."""
+    Clerks manage council data but not logins or background jobs; those stay with
+    administrators."""
     group, _created = Group.objects.get_or_create(name=CLERK_GROUP_NAME)
-    permissions = Permission.objects.filter(content_type__app_label__in=CLERK_APP_LABELS).exclude(
-        Q(content_type__model="user") & ~Q(codename="view_user")
+    permissions = (
+        Permission.objects.filter(content_type__app_label__in=CLERK_APP_LABELS)
+        .exclude(Q(content_type__model="user") & ~Q(codename="view_user"))
+        # The background job queue is operations, left to administrators.
+        .exclude(content_type__app_label="ratsinfo", content_type__model="job")
     )
     group.permissions.set(permissions)
     return group

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, transaction
 
-from documents.models import File, Paper, file_upload_path
+from documents.models import ExtractionState, File, FilePage, Paper, file_upload_path
 from tests.factories import (
     AgendaItemFactory,
     BodyFactory,
@@ -204,3 +204,36 @@ def test_file_str_is_its_title():
 
 def test_file_without_title_is_named_by_its_file_name():
     assert str(FileFactory(name="", file_name="lageplan.pdf")) == "lageplan.pdf"
+
+
+# --- extraction state and pages --------------------------------------------------------------
+
+
+def test_new_file_waits_for_extraction():
+    file = FileFactory()
+
+    assert (file.extraction_state, file.page_count, file.pages_done) == (
+        ExtractionState.PENDING,
+        None,
+        0,
+    )
+
+
+def test_unknown_extraction_state_is_rejected():
+    file = FileFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        File.objects.filter(pk=file.pk).update(extraction_state="vielleicht")
+
+
+def test_page_number_is_unique_per_file():
+    file = FileFactory()
+    FilePage.objects.create(file=file, number=1, text="a")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FilePage.objects.create(file=file, number=1, text="b")
+
+
+def test_page_numbers_start_at_one():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FilePage.objects.create(file=FileFactory(), number=0, text="")
