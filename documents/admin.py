@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
@@ -14,8 +12,9 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from documents.errors import FileRejected
 from documents.models import Consultation, ExtractionState, File, FilePage, Paper
-from documents.sniffing import detect_type, safe_file_name
+from documents.services import file_extraction_enqueue, file_fingerprint
 from ratsinfo.admin import TRACKING_FIELDS, CouncilInline, CouncilModelAdmin
 from ratsinfo.visibility import editable
 from sessions.admin import MeetingAdmin
@@ -41,26 +40,34 @@ class FileAdminForm(forms.ModelForm):
 
     def clean_content(self) -> Any:
         upload = self.cleaned_data.get("content")
-        if isinstance(upload, UploadedFile) and upload.size is not None:
-            if upload.size > settings.FILE_UPLOAD_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("Die Datei ist %(size)s groß; erlaubt sind höchstens %(limit)s."),
-                    params={
-                        "size": filesizeformat(upload.size),
-                        "limit": filesizeformat(settings.FILE_UPLOAD_MAX_BYTES),
-                    },
-                )
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            upload.seek(0)
-            self.instance.sha256 = digest.hexdigest()
-            self.instance.size = upload.size
-            self.instance.file_name = safe_file_name(upload.name or "")
-            self.instance.mime_type = detect_type(upload).mime
+        if isinstance(upload, UploadedFile):
+            try:
+                fingerprint = file_fingerprint(upload=upload)
+            except FileRejected as exc:
+                raise forms.ValidationError(exc.message) from exc
+            self.instance.sha256 = fingerprint.sha256
+            self.instance.size = fingerprint.size
+            self.instance.file_name = fingerprint.file_name
+            self.instance.mime_type = fingerprint.mime_type
             self.instance.extraction_state = ExtractionState.PENDING
             self.instance.extraction_reason = ""
         return upload
+
+
+class QueuesExtraction(admin.ModelAdmin):
+    """Every file uploaded through the admin, directly or inline, is queued for extraction."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if isinstance(obj, File) and "content" in form.changed_data:
+            file_extraction_enqueue(file=obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if isinstance(instance, File) and instance.pk and "content" in inline_form.changed_data:
+                file_extraction_enqueue(file=instance)
 
 
 class FileInline(CouncilInline):
@@ -84,7 +91,7 @@ class ConsultationInline(CouncilInline, admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(CouncilModelAdmin):
+class PaperAdmin(QueuesExtraction, CouncilModelAdmin):
     list_display = ("reference", "name", "paper_type", "date", "public", "published_at", "body")
     list_display_links = ("reference", "name")
     list_filter = ("paper_type", "public", ("body", admin.RelatedOnlyFieldListFilter))
@@ -113,7 +120,7 @@ class ConsultationAdmin(CouncilModelAdmin):
 
 
 @admin.register(File)
-class FileAdmin(CouncilModelAdmin):
+class FileAdmin(QueuesExtraction, CouncilModelAdmin):
     form = FileAdminForm
     list_display = ("__str__", "file_name", "role", "owner", "public", "size_display", "date")
     list_filter = ("role", "public", "mime_type", "extraction_state")
@@ -198,5 +205,5 @@ admin.site.unregister(Meeting)
 
 
 @admin.register(Meeting)
-class MeetingWithFilesAdmin(MeetingAdmin):
+class MeetingWithFilesAdmin(QueuesExtraction, MeetingAdmin):
     inlines = [*MeetingAdmin.inlines, MeetingFileInline]

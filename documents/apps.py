@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import importlib.util
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +10,5 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The job queue is optional while it is being built; without it nothing is registered.
-        if importlib.util.find_spec("ratsinfo.jobs") is not None:
-            importlib.import_module("documents.tasks")
+        # Registers the queue handlers (text extraction) with ratsinfo.jobs.
+        from documents import tasks  # noqa: F401

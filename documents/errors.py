@@ -7,3 +7,7 @@ from ratsinfo.errors import DomainError
 
 class NoteRejected(DomainError):
     """A private note could not be saved as written (too long, no target)."""
+
+
+class FileRejected(DomainError):
+    """An upload was refused (too large, already attached, no place for it); nothing stored."""

@@ -1,27 +1,36 @@
-"""Writes of the documents app: text extraction of files, members' private notes."""
+"""Writes of the documents app: uploads and text extraction of files, members' private notes."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File as DjangoFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from documents import sniffing
-from documents.errors import NoteRejected
+from documents.errors import FileRejected, NoteRejected
 from documents.extraction import ExtractionResult, extract, missing_reason
 from documents.extraction.result import failed
 from documents.models import ExtractionState, File, FilePage, Note, Paper
-from ratsinfo.visibility import can_see
+from ratsinfo.jobs import job_enqueue
+from ratsinfo.models import Job
+from ratsinfo.visibility import can_see, is_clerk_of
 from sessions.models import AgendaItem
 
 NOTE_MAX_LENGTH = 20_000
+# The queue handler's name (registered in documents/tasks.py).
+EXTRACT_FILE = "documents.extract_file"
 # "Page 12 of 80" is written at most this often; a write per page would slow long files.
 PROGRESS_INTERVAL_SECONDS = 1.0
 PAGE_SEPARATOR = "\n\n"
@@ -155,3 +164,122 @@ def note_save(
     # update_or_create retries as an update when another tab created the note first.
     note, _created = Note.objects.update_or_create(**target_filter, defaults={"text": text})
     return note
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What an upload's bytes say about it, whatever its name claims."""
+
+    sha256: str
+    size: int
+    file_name: str
+    mime_type: str
+
+
+def file_fingerprint(*, upload: DjangoFile) -> Fingerprint:
+    """Checksum, size, a safe name and the type detected from the content of an upload.
+    Raises FileRejected when the upload is larger than FILE_UPLOAD_MAX_BYTES."""
+    size = upload.size or 0
+    if size > settings.FILE_UPLOAD_MAX_BYTES:
+        raise FileRejected(
+            _(
+                "Die Datei ist %(size)s groß; erlaubt sind höchstens %(limit)s. Teilen Sie "
+                "die Datei auf oder verkleinern Sie sie (z. B. PDF mit geringerer Bildauflösung)."
+            )
+            % {
+                "size": filesizeformat(size),
+                "limit": filesizeformat(settings.FILE_UPLOAD_MAX_BYTES),
+            }
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    mime = sniffing.detect_type(upload).mime
+    upload.seek(0)
+    return Fingerprint(
+        sha256=digest.hexdigest(),
+        size=size,
+        file_name=sniffing.safe_file_name(upload.name or ""),
+        mime_type=mime,
+    )
+
+
+def file_extraction_enqueue(*, file: File) -> None:
+    """Queue text extraction for `file` (once: a pending job for it is not queued twice)."""
+    job_enqueue(
+        name=EXTRACT_FILE, payload={"file_id": file.pk}, dedupe_key=f"{EXTRACT_FILE}:{file.pk}"
+    )
+
+
+@transaction.atomic
+def file_upload(
+    *,
+    user: Any,
+    paper: Paper,
+    upload: DjangoFile,
+    name: str = "",
+    role: str = File.Role.AUXILIARY,
+    public: bool = True,
+) -> File:
+    """Attach an uploaded file to a paper, stored byte for byte, and queue its text extraction.
+
+    Raises PermissionDenied unless the user is a clerk of the paper's body, and FileRejected
+    for an upload over the size limit, one already attached to the paper, or a second main
+    document."""
+    if not is_clerk_of(user, paper.body_id):
+        raise PermissionDenied(_("Nur der Sitzungsdienst kann Dateien an Vorlagen anhängen."))
+    fingerprint = file_fingerprint(upload=upload)
+    duplicate = File.objects.filter(paper=paper, sha256=fingerprint.sha256).first()
+    if duplicate is not None:
+        raise FileRejected(
+            _("Diese Datei ist bereits an der Vorlage angehängt („%(name)s“).")
+            % {"name": duplicate.name or duplicate.file_name}
+        )
+    if role == File.Role.MAIN and File.objects.filter(paper=paper, role=File.Role.MAIN).exists():
+        raise FileRejected(
+            _(
+                "Die Vorlage hat bereits ein Hauptdokument. Laden Sie die Datei als Anlage hoch "
+                "oder löschen Sie zuerst das bisherige Hauptdokument in der Verwaltung."
+            )
+        )
+    file = File(
+        paper=paper,
+        role=role,
+        public=public,
+        name=name.strip() or fingerprint.file_name,
+        file_name=fingerprint.file_name,
+        mime_type=fingerprint.mime_type,
+        size=fingerprint.size,
+        sha256=fingerprint.sha256,
+        date=timezone.localdate(),
+        order=File.objects.filter(paper=paper).count(),
+    )
+    # upload_to names the blob by its checksum, which is set above.
+    file.content.save(fingerprint.file_name, upload, save=False)
+    file.save()
+    file_extraction_enqueue(file=file)
+    return file
+
+
+def file_extraction_enqueue_pending(*, everything: bool = False) -> int:
+    """Queue extraction for every file still waiting for it (or, with `everything`, for all
+    files, e.g. after an extractor improved); files already queued are skipped. Returns how
+    many jobs were added. One bulk insert, so a town of 30,000 files is queued in seconds."""
+    files = (
+        File.objects.all()
+        if everything
+        else File.objects.filter(extraction_state=ExtractionState.PENDING)
+    )
+    jobs = [
+        Job(
+            name=EXTRACT_FILE,
+            payload={"file_id": pk},
+            dedupe_key=f"{EXTRACT_FILE}:{pk}",
+        )
+        for pk in files.values_list("pk", flat=True).iterator()
+    ]
+    before = Job.objects.filter(name=EXTRACT_FILE).count()
+    # The partial unique index on pending dedupe keys turns repeats into no-ops.
+    Job.objects.bulk_create(jobs, batch_size=1000, ignore_conflicts=True)
+    return Job.objects.filter(name=EXTRACT_FILE).count() - before

@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from documents.services import file_extract
+from documents.services import EXTRACT_FILE, file_extract
 from ratsinfo.jobs import register
-
-EXTRACT_FILE = "documents.extract_file"
 
 
 @register(EXTRACT_FILE)

@@ -200,6 +200,11 @@ MEDIA_URL = "media/"
 # Uploads beyond this are rejected with a message (the documents pipeline reads it).
 FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 
+# Text extraction (documents pipeline): files with more pages are flagged, not read; OCR of a
+# scanned file is given up after this many seconds (docs/documents.md).
+EXTRACTION_MAX_PAGES = env_int("EXTRACTION_MAX_PAGES", 5000)
+EXTRACTION_OCR_TIMEOUT_SECONDS = env_int("EXTRACTION_OCR_TIMEOUT_SECONDS", 1800)
+
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:
     from urllib.parse import unquote, urlsplit

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from documents.models import Consultation, File, Paper
+from documents.services import file_extraction_enqueue_pending
 from ratsinfo.errors import DomainError
 from ratsinfo.models import Body, LegislativeTerm, Location, Membership, Organization, Person, User
 from sessions.models import AgendaItem, Meeting
@@ -159,6 +160,8 @@ def _build(options: DemoOptions, progress: Progress, stored: StoredFiles) -> dic
         stored,
         lambda done: progress.count("Vorlagen", done, len(papers)),
     )
+    # The worker (make run starts it) reads the text of every demo file.
+    queued = file_extraction_enqueue_pending()
     return {
         "Personen": Person.objects.count(),
         "Gremien und Organisationen": len(town.boards) + len(town.factions) + len(town.departments),
@@ -170,6 +173,7 @@ def _build(options: DemoOptions, progress: Progress, stored: StoredFiles) -> dic
         "Beratungen": consultations,
         "Dateien": files + invitations,
         "Benutzer": len(town.users),
+        "Texterkennungsaufträge": queued,
     }
 
 
