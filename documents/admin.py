@@ -122,7 +122,16 @@ class ConsultationAdmin(CouncilModelAdmin):
 @admin.register(File)
 class FileAdmin(QueuesExtraction, CouncilModelAdmin):
     form = FileAdminForm
-    list_display = ("__str__", "file_name", "role", "owner", "public", "size_display", "date")
+    list_display = (
+        "__str__",
+        "file_name",
+        "role",
+        "owner",
+        "public",
+        "size_display",
+        "extraction_progress",
+        "date",
+    )
     list_filter = ("role", "public", "mime_type", "extraction_state")
     list_select_related = ("paper", "meeting", "agenda_item")
     search_fields = ("name", "file_name", "sha256", "paper__reference")
@@ -174,6 +183,15 @@ class FileAdmin(QueuesExtraction, CouncilModelAdmin):
     @admin.display(description=_("Größe"), ordering="size")
     def size_display(self, file: File) -> str:
         return filesizeformat(file.size)
+
+    @admin.display(description=_("Texterkennung"), ordering="extraction_state")
+    def extraction_progress(self, file: File) -> str:
+        if file.extraction_state == ExtractionState.RUNNING and file.page_count:
+            return _("liest Seite %(done)s von %(total)s") % {
+                "done": file.pages_done,
+                "total": file.page_count,
+            }
+        return str(file.get_extraction_state_display())
 
 
 @admin.register(FilePage)

@@ -168,3 +168,16 @@ def test_work_of_a_worker_that_died_is_done_once_by_the_next(clerk: User, paper:
         assert file.extraction_state == ExtractionState.DONE
         assert FilePage.objects.filter(file=file).count() == 1
     assert Job.objects.filter(state="done").count() == 3
+
+
+def test_clerk_sees_the_page_being_read_in_the_file_list(
+    client_for: Any, clerk: User, paper: Paper
+) -> None:
+    file = upload(clerk, paper, "haushalt.pdf", builders.text_pdf(["Haushaltsplan 2027"]))
+    File.objects.filter(pk=file.pk).update(
+        extraction_state=ExtractionState.RUNNING, pages_done=12, page_count=80
+    )
+
+    page = client_for(clerk).get("/admin/documents/file/").content.decode()
+
+    assert "liest Seite 12 von 80" in page
