@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from documents.errors import FileRejected
-from documents.models import Consultation, ExtractionState, File, FilePage, Paper
-from documents.services import file_extraction_enqueue, file_fingerprint
+from documents.models import Consultation, ExtractionState, File, FilePage, FileVersion, Paper
+from documents.services import file_fingerprint, file_replace, file_upload_recorded
 from ratsinfo.admin import TRACKING_FIELDS, CouncilInline, CouncilModelAdmin
 from ratsinfo.visibility import editable
 from sessions.admin import MeetingAdmin
@@ -54,20 +56,53 @@ class FileAdminForm(forms.ModelForm):
         return upload
 
 
-class QueuesExtraction(admin.ModelAdmin):
-    """Every file uploaded through the admin, directly or inline, is queued for extraction."""
+# The row keeps these until the replace service has recorded the earlier bytes as a version.
+_UPLOAD_FIELDS = (
+    "content",
+    "sha256",
+    "size",
+    "file_name",
+    "mime_type",
+    "extraction_state",
+    "extraction_reason",
+)
+
+
+class TracksUploads(admin.ModelAdmin):
+    """Files uploaded through the admin, directly or inline, go through the upload services: a
+    new file gets its first version and is queued for extraction, and a new upload on an
+    existing file replaces it while keeping the earlier bytes as a version."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        replacement = self._hold_back_replacement(obj, form)
         super().save_model(request, obj, form, change)
-        if isinstance(obj, File) and "content" in form.changed_data:
-            file_extraction_enqueue(file=obj)
+        self._after_save(request, obj, form, replacement)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        held = [(f, self._hold_back_replacement(f.instance, f)) for f in formset.forms]
         super().save_formset(request, form, formset, change)
-        for inline_form in formset.forms:
-            instance = inline_form.instance
-            if isinstance(instance, File) and instance.pk and "content" in inline_form.changed_data:
-                file_extraction_enqueue(file=instance)
+        for inline_form, replacement in held:
+            self._after_save(request, inline_form.instance, inline_form, replacement)
+
+    @staticmethod
+    def _hold_back_replacement(obj: Any, form: Any) -> Any:
+        if not (isinstance(obj, File) and obj.pk and "content" in form.changed_data):
+            return None
+        previous = File.all_objects.get(pk=obj.pk)
+        for name in _UPLOAD_FIELDS:
+            setattr(obj, name, getattr(previous, name))
+        return form.cleaned_data["content"]
+
+    def _after_save(self, request: HttpRequest, obj: Any, form: Any, replacement: Any) -> None:
+        if not isinstance(obj, File) or not obj.pk:
+            return
+        if replacement is not None:
+            try:
+                file_replace(user=request.user, file=obj, upload=replacement)
+            except FileRejected as exc:
+                self.message_user(request, exc.message, level=messages.WARNING)
+        elif "content" in form.changed_data:
+            file_upload_recorded(file=obj, user=request.user)
 
 
 class FileInline(CouncilInline):
@@ -91,7 +126,7 @@ class ConsultationInline(CouncilInline, admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(QueuesExtraction, CouncilModelAdmin):
+class PaperAdmin(TracksUploads, CouncilModelAdmin):
     list_display = ("reference", "name", "paper_type", "date", "public", "published_at", "body")
     list_display_links = ("reference", "name")
     list_filter = ("paper_type", "public", ("body", admin.RelatedOnlyFieldListFilter))
@@ -119,8 +154,82 @@ class ConsultationAdmin(CouncilModelAdmin):
     autocomplete_fields = ("paper", "agenda_item", "organizations")
 
 
+def version_link(version: FileVersion) -> str:
+    url = reverse("file-version-download", args=[version.file_id, version.number])
+    return format_html('<a href="{}">{}</a>', url, version.file_name)
+
+
+class ReadOnlyFilePart(admin.ModelAdmin):
+    """Rows that only services write; a clerk sees those of the files they may edit."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        files = editable(request.user, File.all_objects.all())
+        return super().get_queryset(request).filter(file__in=files)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FilePage)
+class FilePageAdmin(ReadOnlyFilePart):
+    """Extracted page texts, rewritten by every extraction run."""
+
+    list_display = ("file", "number")
+    list_select_related = ("file",)
+    search_fields = ("text", "file__name", "file__file_name")
+    fields = ("file", "number", "text")
+    readonly_fields = ("file", "number", "text")
+
+
+@admin.register(FileVersion)
+class FileVersionAdmin(ReadOnlyFilePart):
+    """Every upload of a file, kept when it was replaced: who, when, which bytes."""
+
+    list_display = ("file", "number", "file_name", "size", "uploaded_by", "uploaded_at")
+    list_select_related = ("file", "uploaded_by")
+    search_fields = ("file__name", "file_name", "sha256")
+    fields = (
+        "file",
+        "number",
+        "file_name",
+        "mime_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "download",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("Herunterladen"))
+    def download(self, version: FileVersion) -> str:
+        return version_link(version)
+
+
+class FileVersionInline(admin.TabularInline):
+    model = FileVersion
+    extra = 0
+    can_delete = False
+    fields = ("number", "file_name", "size", "uploaded_by", "uploaded_at", "download")
+    readonly_fields = fields
+    verbose_name_plural = _("Fassungen (frühere Uploads bleiben erhalten)")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("Herunterladen"))
+    def download(self, version: FileVersion) -> str:
+        return version_link(version)
+
+
 @admin.register(File)
-class FileAdmin(QueuesExtraction, CouncilModelAdmin):
+class FileAdmin(TracksUploads, CouncilModelAdmin):
     form = FileAdminForm
     list_display = (
         "__str__",
@@ -176,6 +285,10 @@ class FileAdmin(QueuesExtraction, CouncilModelAdmin):
     )
     date_hierarchy = "date"
 
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A new file has no versions yet; its first upload becomes version 1 on saving.
+        return (FileVersionInline,) if obj is not None else ()
+
     @admin.display(description=_("gehört zu"))
     def owner(self, file: File) -> str:
         return str(file.paper or file.meeting or file.agenda_item or "")
@@ -194,34 +307,9 @@ class FileAdmin(QueuesExtraction, CouncilModelAdmin):
         return str(file.get_extraction_state_display())
 
 
-@admin.register(FilePage)
-class FilePageAdmin(admin.ModelAdmin):
-    """Extracted page texts, read-only: they are rewritten by every extraction run. A clerk
-    sees the pages of the files they may edit, as for the files themselves."""
-
-    list_display = ("file", "number")
-    list_select_related = ("file",)
-    search_fields = ("text", "file__name", "file__file_name")
-    fields = ("file", "number", "text")
-    readonly_fields = ("file", "number", "text")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[FilePage]:
-        files = editable(request.user, File.all_objects.all())
-        return super().get_queryset(request).filter(file__in=files)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 admin.site.unregister(Meeting)
 
 
 @admin.register(Meeting)
-class MeetingWithFilesAdmin(QueuesExtraction, MeetingAdmin):
+class MeetingWithFilesAdmin(TracksUploads, MeetingAdmin):
     inlines = [*MeetingAdmin.inlines, MeetingFileInline]

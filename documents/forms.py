@@ -1,4 +1,4 @@
-"""Forms of the public pages."""
+"""Forms of the public pages and of the clerk's upload on the paper page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import Paper
+from documents.models import File, Paper
 
 
 class PaperFilterForm(forms.Form):
@@ -55,3 +55,47 @@ class PaperFilterForm(forms.Form):
         if name in self.errors:
             return None
         return self.cleaned_data.get(name) or None
+
+
+class FileUploadForm(forms.Form):
+    """A clerk's upload to a paper: the file, an optional title, main document or attachment,
+    public or not. Size, duplicates and the single main document are checked by the service."""
+
+    content = forms.FileField(
+        label=_("Datei"),
+        error_messages={
+            "required": _("Bitte wählen Sie eine Datei aus."),
+            "missing": _("Bitte wählen Sie eine Datei aus."),
+            "empty": _("Die gewählte Datei ist leer."),
+            "invalid": _(
+                "Die Datei konnte nicht übertragen werden. Bitte versuchen Sie es erneut."
+            ),
+        },
+    )
+    name = forms.CharField(
+        label=_("Titel"),
+        required=False,
+        max_length=500,
+        help_text=_("Ohne Titel wird der Dateiname angezeigt."),
+        error_messages={"max_length": _("Der Titel darf höchstens %(limit_value)d Zeichen haben.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Art"),
+        choices=[
+            (File.Role.MAIN.value, File.Role.MAIN.label),
+            (File.Role.AUXILIARY.value, File.Role.AUXILIARY.label),
+        ],
+        initial=File.Role.AUXILIARY.value,
+        error_messages={
+            "required": _("Bitte wählen Sie, ob die Datei Hauptdokument oder Anlage ist."),
+            "invalid_choice": _("Bitte wählen Sie, ob die Datei Hauptdokument oder Anlage ist."),
+        },
+    )
+    public = forms.BooleanField(label=_("öffentlich"), required=False, initial=True)
+
+    def first_error(self) -> str:
+        """The first error message, the file field's first (the form reports one at a time)."""
+        for name in ("content", "role", "name", "public"):
+            if name in self.errors:
+                return str(self.errors[name][0])
+        return str(self.non_field_errors()[0]) if self.non_field_errors() else ""

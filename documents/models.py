@@ -286,6 +286,41 @@ class FilePage(models.Model):
         return f"{self.file} – {self.number}"
 
 
+class FileVersion(models.Model):
+    """One upload of a file's bytes. Replacing a file keeps every earlier upload, with who
+    uploaded it and when; the file itself always carries the newest."""
+
+    file = models.ForeignKey(File, models.CASCADE, related_name="versions", verbose_name=_("Datei"))
+    number = models.PositiveIntegerField(_("Fassung"))
+    # The content-addressed blob the file pointed at while this version was current.
+    content = models.FileField(_("Datei"), max_length=255)
+    file_name = models.CharField(_("Dateiname"), max_length=255)
+    mime_type = models.CharField(_("Dateityp"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("Größe (Bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hochgeladen von"),
+    )
+    uploaded_at = models.DateTimeField(_("hochgeladen am"))
+
+    class Meta:
+        verbose_name = _("Dateifassung")
+        verbose_name_plural = _("Dateifassungen")
+        ordering = ["file", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["file", "number"], name="fileversion_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="fileversion_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({_('Fassung')} {self.number})"
+
+
 class Note(models.Model):
     """A council member's private note on a paper or an agenda item. Only its author ever sees
     it; it is part of nothing public (no page, feed, search index or export)."""

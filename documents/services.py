@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File as DjangoFile
 from django.db import transaction
+from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -22,10 +23,10 @@ from documents import sniffing
 from documents.errors import FileRejected, NoteRejected
 from documents.extraction import ExtractionResult, extract, missing_reason
 from documents.extraction.result import failed
-from documents.models import ExtractionState, File, FilePage, Note, Paper
+from documents.models import ExtractionState, File, FilePage, FileVersion, Note, Paper
 from ratsinfo.jobs import job_enqueue
 from ratsinfo.models import Job
-from ratsinfo.visibility import can_see, is_clerk_of
+from ratsinfo.visibility import can_see, editable, is_clerk_of
 from sessions.models import AgendaItem
 
 NOTE_MAX_LENGTH = 20_000
@@ -258,8 +259,61 @@ def file_upload(
     # upload_to names the blob by its checksum, which is set above.
     file.content.save(fingerprint.file_name, upload, save=False)
     file.save()
-    file_extraction_enqueue(file=file)
+    file_upload_recorded(file=file, user=user)
     return file
+
+
+def file_upload_recorded(*, file: File, user: Any) -> None:
+    """After a file's first bytes are stored: record them as version 1 and queue extraction."""
+    _version_record(file=file, user=user)
+    file_extraction_enqueue(file=file)
+
+
+@transaction.atomic
+def file_replace(*, user: Any, file: File, upload: DjangoFile) -> File:
+    """Replace a file's bytes with a new upload. The earlier bytes stay stored as a version
+    with who uploaded them and when; the text is read again.
+
+    Raises PermissionDenied unless the user may edit the file (clerk of its body), and
+    FileRejected for an upload over the size limit or with the same bytes as now."""
+    locked = File.objects.select_for_update().get(pk=file.pk)
+    if not editable(user, File.objects.filter(pk=locked.pk)).exists():
+        raise PermissionDenied(_("Nur der Sitzungsdienst kann Dateien ersetzen."))
+    fingerprint = file_fingerprint(upload=upload)
+    if fingerprint.sha256 == locked.sha256:
+        raise FileRejected(
+            _("Die hochgeladene Datei ist mit der aktuellen Fassung identisch; nichts geändert.")
+        )
+    if not locked.versions.exists():
+        # Files from before versioning (imports, the demo) get their first upload recorded.
+        _version_record(file=locked, user=None, at=locked.created)
+    locked.sha256 = fingerprint.sha256
+    locked.size = fingerprint.size
+    locked.file_name = fingerprint.file_name
+    locked.mime_type = fingerprint.mime_type
+    locked.extraction_state = ExtractionState.PENDING
+    locked.extraction_reason = ""
+    locked.pages_done = 0
+    locked.content.save(fingerprint.file_name, upload, save=False)
+    locked.save()
+    _version_record(file=locked, user=user)
+    file_extraction_enqueue(file=locked)
+    return locked
+
+
+def _version_record(*, file: File, user: Any, at: Any = None) -> FileVersion:
+    number = (file.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    return FileVersion.objects.create(
+        file=file,
+        number=number,
+        content=file.content.name,
+        file_name=file.file_name,
+        mime_type=file.mime_type,
+        size=file.size,
+        sha256=file.sha256,
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+        uploaded_at=at or timezone.now(),
+    )
 
 
 def file_extraction_enqueue_pending(*, everything: bool = False) -> int:

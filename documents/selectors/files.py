@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from documents.models import File
-from ratsinfo.visibility import visible
+from documents.models import File, FileVersion
+from ratsinfo.visibility import editable, visible
 
 
 def file_get_for_user(*, user: Any, file_id: int) -> File:
@@ -38,3 +38,13 @@ def file_list_for_owners(
     if agenda_item_ids:
         owners |= Q(agenda_item_id__in=agenda_item_ids)
     return visible(user, File.objects.filter(owners)).order_by("order", "pk")
+
+
+def file_version_get_for_editor(*, user: Any, file_id: int, number: int) -> FileVersion:
+    """An earlier upload of a file, for those who may edit the file (its body's clerks).
+    Raises Http404 for everyone else, so that versions stay out of public reach."""
+    files = editable(user, File.all_objects.filter(pk=file_id))
+    version = FileVersion.objects.filter(file__in=files, number=number).first()
+    if version is None:
+        raise Http404("file version not available")
+    return version

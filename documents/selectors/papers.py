@@ -11,7 +11,7 @@ from django.http import Http404
 from documents.models import Consultation, File, Note, Paper
 from documents.selectors.files import file_list_for_owners
 from ratsinfo.models import Organization, Person
-from ratsinfo.visibility import visible
+from ratsinfo.visibility import is_clerk_of, visible
 
 
 def paper_list_recent(*, user: Any, limit: int = 10) -> QuerySet[Paper]:
@@ -66,7 +66,9 @@ def paper_filter_years(*, user: Any) -> list[int]:
 
 @dataclass
 class PaperPage:
-    """Everything the paper page shows. `note` is the viewer's own note, set by the view."""
+    """Everything the paper page shows. `note` is the viewer's own note, set by the view;
+    `clerk_view` says whether the viewer is a clerk of the paper's body (upload form, text
+    extraction states)."""
 
     paper: Paper
     originator_persons: list[Person]
@@ -79,6 +81,7 @@ class PaperPage:
     superordinated: list[Paper]
     subordinated: list[Paper]
     note: Note | None = field(default=None)
+    clerk_view: bool = field(default=False)
 
 
 def paper_get_for_user(*, user: Any, paper_id: int) -> Paper:
@@ -117,4 +120,5 @@ def paper_page_for_user(*, user: Any, paper_id: int) -> PaperPage:
         related=list(visible_papers.filter(pk__in=paper.related_papers.values("pk"))),
         superordinated=list(visible_papers.filter(pk__in=paper.superordinated_papers.values("pk"))),
         subordinated=list(visible_papers.filter(pk__in=paper.subordinated_papers.values("pk"))),
+        clerk_view=is_clerk_of(user, paper.body_id),
     )

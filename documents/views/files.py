@@ -20,7 +20,7 @@ from documents.downloads import (
     download_name,
     shown_inline,
 )
-from documents.selectors.files import file_get_for_user
+from documents.selectors.files import file_get_for_user, file_version_get_for_editor
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def file_download(request: HttpRequest, pk: int, filename: str) -> HttpResponseB
     response["X-Content-Type-Options"] = "nosniff"
     response["Accept-Ranges"] = "bytes"
     if file.sha256:
-        # The stored bytes never change under a file's id (a new upload is a new version).
+        # A replaced file gets a new checksum, so a client's partial copy is never mixed.
         response["ETag"] = f'"{file.sha256}"'
     if request.user.is_authenticated:
         # What a member may see must not land in a shared cache.
@@ -94,3 +94,19 @@ def _read_slice(stream: IO[bytes], length: int) -> Iterator[bytes]:
             yield chunk
     finally:
         stream.close()
+
+
+@require_safe
+def file_version_download(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
+    """An earlier upload of a file, for the clerks who may edit it (the admin links here)."""
+    version = file_version_get_for_editor(user=request.user, file_id=pk, number=number)
+    try:
+        stream = version.content.open("rb")
+    except (FileNotFoundError, ValueError, OSError):
+        logger.error("Fassung %s von Datei %s fehlt im Speicher", number, pk)
+        return render(request, "documents/file_missing.html", {"file": version}, status=404)
+    response = FileResponse(stream, content_type=version.mime_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition(version.file_name, inline=False)
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True)
+    return response

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from documents.forms import PaperFilterForm
+from documents.forms import FileUploadForm, PaperFilterForm
 from documents.selectors.notes import note_map_for_user
 from documents.selectors.papers import (
     paper_filter_organizations,
@@ -48,4 +49,8 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page.note = note_map_for_user(user=request.user, paper_ids=[page.paper.pk]).papers.get(
         page.paper.pk
     )
-    return render(request, "documents/paper_detail.html", {"page": page})
+    context: dict[str, object] = {"page": page}
+    if page.clerk_view:
+        context["upload_form"] = FileUploadForm()
+        context["upload_max_bytes"] = settings.FILE_UPLOAD_MAX_BYTES
+    return render(request, "documents/paper_detail.html", context)

@@ -19,8 +19,9 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from documents.models import File, Paper
+from documents.models import ExtractionState, File, Paper
 from ratsinfo.models import Body, Organization, User
+from ratsinfo.services import clerk_grant
 from sessions.models import AgendaItem, Meeting, Minutes
 from tests.e2e.page_checks import AXE_SCRIPT
 from tests.factories import (
@@ -148,8 +149,9 @@ def log_in(page: Page, user: User, password: str = PASSWORD) -> None:
 @dataclass
 class Town:
     """What the browser tests navigate: an upcoming committee meeting with a public and a
-    non-public agenda item, a paper on the public item with its main file, a past meeting with
-    published minutes, and two members of the committee."""
+    non-public agenda item, a paper on the public item with its main file and a scanned
+    attachment still needing OCR, a past meeting with published minutes, two members of the
+    committee and a clerk (Sitzungsdienst) of the body."""
 
     body: Body
     committee: Organization
@@ -162,6 +164,7 @@ class Town:
     minutes: Minutes
     member: User
     colleague: User
+    clerk: User
 
 
 @pytest.fixture
@@ -201,6 +204,14 @@ def town(transactional_db: None) -> Town:
         name="Beschlussvorlage Radweg",
         file_name="beschlussvorlage-radweg.pdf",
     )
+    FileFactory(
+        paper=paper,
+        name="Lageplan (Scan)",
+        file_name="lageplan-scan.pdf",
+        extraction_state=ExtractionState.NEEDS_OCR,
+        extraction_reason="Die Datei enthält nur Bilder; für ihren Text ist OCR nötig.",
+    )
+    clerk = clerk_grant(user=UserFactory(username="sitzungsdienst"), body=body)
 
     past_meeting = MeetingFactory(
         body=body,
@@ -235,4 +246,5 @@ def town(transactional_db: None) -> Town:
         minutes=minutes,
         member=member,
         colleague=colleague,
+        clerk=clerk,
     )

@@ -22,6 +22,7 @@ from tests.e2e.page_checks import (
 class PageType:
     path: Callable[[Town], str]
     as_member: bool = False
+    as_clerk: bool = False
     status: int = 200
 
 
@@ -39,6 +40,10 @@ PAGE_TYPES = {
     "paper-detail": PageType(lambda town: reverse("paper-detail", args=[town.paper.pk])),
     "paper-detail-member": PageType(
         lambda town: reverse("paper-detail", args=[town.paper.pk]), as_member=True
+    ),
+    # Clerks see the upload form and each file's text extraction state.
+    "paper-detail-clerk": PageType(
+        lambda town: reverse("paper-detail", args=[town.paper.pk]), as_clerk=True
     ),
     "organization-list": PageType(lambda town: reverse("organization-list")),
     "organization-detail": PageType(
@@ -61,6 +66,8 @@ def _visit(
     page = open_page(viewport)
     if page_type.as_member:
         log_in(page, town.member)
+    if page_type.as_clerk:
+        log_in(page, town.clerk)
     response = page.goto(page_type.path(town))
     assert response is not None
     assert response.status == page_type.status, f"{name}: HTTP {response.status} at {page.url}"
