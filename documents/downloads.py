@@ -36,6 +36,12 @@ def download_name(file: File) -> str:
     return name or f"datei-{file.pk}"
 
 
+def searchable_name(file: File) -> str:
+    """The download name of the searchable copy OCR made: „Scan (durchsuchbar).pdf“."""
+    stem, dot, _extension = download_name(file).rpartition(".")
+    return f"{stem if dot else download_name(file)} (durchsuchbar).pdf"
+
+
 def content_disposition(filename: str, *, inline: bool) -> str:
     """The header of RFC 6266: an ASCII `filename` for old clients and the exact name in UTF-8
     as `filename*` (RFC 5987), so „Stellungnahme Bürgerverein.pdf“ keeps its umlaut."""

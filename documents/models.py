@@ -147,6 +147,12 @@ class ExtractionState(models.TextChoices):
     FAILED = "failed", _("nicht lesbar")
 
 
+def searchable_pdf_path(instance: File, filename: str) -> str:
+    # Named after the original's checksum: one searchable copy per stored original.
+    digest = instance.sha256 or "pending"
+    return f"files/ocr/{digest[:2]}/{digest}.pdf"
+
+
 def file_upload_path(instance: File, filename: str) -> str:
     # Content-addressed: names never collide and never reveal the subject of a paper.
     digest = instance.sha256 or "pending"
@@ -171,6 +177,15 @@ class File(OParlObject):
     size = models.PositiveBigIntegerField(_("Größe (Bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     content = models.FileField(_("Datei"), upload_to=file_upload_path, max_length=255)
+    searchable_content = models.FileField(
+        _("durchsuchbare Fassung"),
+        upload_to=searchable_pdf_path,
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Von der Texterkennung (OCR) erzeugte Kopie mit Textebene; das Original bleibt."
+        ),
+    )
     text = models.TextField(_("Text"), blank=True)
     date = models.DateField(_("Datum"), null=True, blank=True)
     role = models.CharField(_("Art"), max_length=30, choices=Role.choices, default=Role.AUXILIARY)

@@ -58,7 +58,11 @@ def file_extract(
     else:
         mime = sniffing.detect_type(path).mime
         result = extract(path=path, mime=mime, progress=_progress_recorder(file_id, progress))
-    _file_extraction_save(file_id=file_id, mime=mime, result=result)
+    try:
+        _file_extraction_save(file_id=file_id, mime=mime, result=result)
+    finally:
+        if result.searchable_pdf is not None:
+            result.searchable_pdf.unlink(missing_ok=True)
     return result
 
 
@@ -80,8 +84,13 @@ def _file_extraction_save(*, file_id: int, mime: str, result: ExtractionResult) 
     file.extraction_state = result.state
     file.extraction_reason = result.reason
     file.extracted_at = timezone.now()
+    if result.searchable_pdf is not None:
+        # OCR made a copy with a text layer; the uploaded original stays as it is.
+        with result.searchable_pdf.open("rb") as searchable:
+            file.searchable_content.save("ocr.pdf", DjangoFile(searchable), save=False)
     file.save(
         update_fields=[
+            "searchable_content",
             "text",
             "mime_type",
             "page_count",
@@ -294,6 +303,8 @@ def file_replace(*, user: Any, file: File, upload: DjangoFile) -> File:
     locked.extraction_state = ExtractionState.PENDING
     locked.extraction_reason = ""
     locked.pages_done = 0
+    # The OCR copy belonged to the old bytes; the new ones are read (and scanned) afresh.
+    locked.searchable_content = ""
     locked.content.save(fingerprint.file_name, upload, save=False)
     locked.save()
     _version_record(file=locked, user=user)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -133,24 +135,27 @@ def _looks_scanned(pages: list[str]) -> bool:
 def _extract_with_ocr(
     *, executable: str, path: Path, scanned: ExtractionResult, progress: Progress | None
 ) -> ExtractionResult:
-    with tempfile.TemporaryDirectory(prefix="ratsinfo-ocr-") as folder:
-        target = Path(folder) / "ocr.pdf"
-        try:
-            ocr.ocr_pdf(executable=executable, source=path, target=target)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
-            logger.warning("OCR of %s failed", path, exc_info=True)
-            return ExtractionResult(
-                state=NEEDS_OCR,
-                pages=scanned.pages,
-                page_count=scanned.page_count,
-                reason=_(
-                    "Die Datei enthält gescannte Seiten ohne Text, und die Texterkennung (OCR) "
-                    "ist fehlgeschlagen. Bitte laden Sie eine bessere Scan-Fassung oder ein PDF "
-                    "mit Text hoch."
-                ),
-            )
-        result = _read_pages(path=target, progress=progress)
+    handle, name = tempfile.mkstemp(prefix="ratsinfo-ocr-", suffix=".pdf")
+    os.close(handle)
+    target = Path(name)
+    try:
+        ocr.ocr_pdf(executable=executable, source=path, target=target)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+        logger.warning("OCR of %s failed", path, exc_info=True)
+        target.unlink(missing_ok=True)
+        return ExtractionResult(
+            state=NEEDS_OCR,
+            pages=scanned.pages,
+            page_count=scanned.page_count,
+            reason=_(
+                "Die Datei enthält gescannte Seiten ohne Text, und die Texterkennung (OCR) "
+                "ist fehlgeschlagen. Bitte laden Sie eine bessere Scan-Fassung oder ein PDF "
+                "mit Text hoch."
+            ),
+        )
+    result = _read_pages(path=target, progress=progress)
     if result.state == DONE and _looks_scanned(result.pages):
+        target.unlink(missing_ok=True)
         return ExtractionResult(
             state=NEEDS_OCR,
             pages=result.pages,
@@ -160,4 +165,7 @@ def _extract_with_ocr(
                 "Bitte prüfen Sie die Scan-Qualität oder laden Sie ein PDF mit Text hoch."
             ),
         )
-    return result
+    if result.state != DONE:
+        target.unlink(missing_ok=True)
+        return result
+    return replace(result, searchable_pdf=target)

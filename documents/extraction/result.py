@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 DONE = "done"
 NEEDS_OCR = "needs_ocr"
@@ -22,6 +23,8 @@ class ExtractionResult:
     pages: list[str] = field(default_factory=list)
     page_count: int | None = None
     reason: str = ""
+    # After OCR: a temporary copy of the PDF with a text layer. The caller keeps or deletes it.
+    searchable_pdf: Path | None = None
 
 
 def failed(reason: str, *, page_count: int | None = None) -> ExtractionResult:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from typing import IO
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -18,6 +18,7 @@ from documents.downloads import (
     content_disposition,
     content_type_of,
     download_name,
+    searchable_name,
     shown_inline,
 )
 from documents.selectors.files import file_get_for_user, file_version_get_for_editor
@@ -28,24 +29,32 @@ logger = logging.getLogger(__name__)
 @require_safe
 def file_download(request: HttpRequest, pk: int, filename: str) -> HttpResponseBase:
     file = file_get_for_user(user=request.user, file_id=pk)
-    inline = request.GET.get("inline") == "1" and shown_inline(file)
+    # `?durchsuchbar=1`: the copy with a text layer that OCR made of a scan.
+    searchable = request.GET.get("durchsuchbar") == "1"
+    if searchable and not file.searchable_content:
+        raise Http404("no searchable copy")
+    stored = file.searchable_content if searchable else file.content
+    content_type = "application/pdf" if searchable else content_type_of(file)
+    name = searchable_name(file) if searchable else download_name(file)
+    # The checksum names the original's bytes; the searchable copy is identified by its own.
+    etag = f"ocr-{file.sha256}" if searchable else file.sha256
+    inline = request.GET.get("inline") == "1" and (searchable or shown_inline(file))
     try:
-        stream = file.content.open("rb")
+        stream = stored.open("rb")
+        size = stored.size if searchable else (file.size or stored.size)
     except (FileNotFoundError, ValueError, OSError):
-        logger.error(
-            "Datei %s (%s) fehlt im Speicher: %s", file.pk, file.file_name, file.content.name
-        )
+        logger.error("Datei %s (%s) fehlt im Speicher: %s", file.pk, file.file_name, stored.name)
         return render(request, "documents/file_missing.html", {"file": file}, status=404)
-    response = _ranged_response(request, stream, file.size or file.content.size, file.sha256)
+    response = _ranged_response(request, stream, size, etag)
     if response is None:
-        response = FileResponse(stream, content_type=content_type_of(file))
-    response["Content-Type"] = content_type_of(file)
-    response["Content-Disposition"] = content_disposition(download_name(file), inline=inline)
+        response = FileResponse(stream, content_type=content_type)
+    response["Content-Type"] = content_type
+    response["Content-Disposition"] = content_disposition(name, inline=inline)
     response["X-Content-Type-Options"] = "nosniff"
     response["Accept-Ranges"] = "bytes"
     if file.sha256:
         # A replaced file gets a new checksum, so a client's partial copy is never mixed.
-        response["ETag"] = f'"{file.sha256}"'
+        response["ETag"] = f'"{etag}"'
     if request.user.is_authenticated:
         # What a member may see must not land in a shared cache.
         patch_cache_control(response, private=True)
