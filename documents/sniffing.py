@@ -99,7 +99,8 @@ def _zip_type(handle: IO[bytes]) -> str:
             if first and first.filename == "mimetype" and first.file_size < 200:
                 return ODT if archive.read(first).strip() == ODT.encode() else OCTET_STREAM
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        pass
+        # A damaged archive is no document type we know; extraction reports it as unreadable.
+        return OCTET_STREAM
     return OCTET_STREAM
 
 

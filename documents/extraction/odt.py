@@ -54,15 +54,14 @@ def _own_text(element: ElementTree.Element) -> str:
     `root.iter()` visits on their own."""
     parts = [element.text or ""]
     for child in element:
-        if child.tag in BLOCKS:
-            pass
-        elif child.tag == SPACE:
+        # Nested blocks are read on their own; only the text after them belongs here.
+        if child.tag == SPACE:
             parts.append(" " * int(child.get(f"{TEXT_NS}c", "1") or 1))
         elif child.tag == TAB:
             parts.append("\t")
         elif child.tag == LINE_BREAK:
             parts.append("\n")
-        else:
+        elif child.tag not in BLOCKS:
             parts.append(_own_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
