@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from ratsinfo.models import Body, Organization, Person
+from ratsinfo.models import Body, Organization
 from ratsinfo.selectors import role_rank
 from ratsinfo.services import object_soft_delete
 from tests.factories import (
@@ -19,34 +18,10 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     OrganizationFactory,
-    PersonFactory,
 )
+from tests.ratsinfo.people import LAST_YEAR, TODAY, TWO_YEARS_AGO, page, person
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
-LAST_YEAR = TODAY - datetime.timedelta(days=365)
-TWO_YEARS_AGO = TODAY - datetime.timedelta(days=730)
-
-
-def page(client: Client, url: str, **params: Any) -> str:
-    response = client.get(url, params)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def person(body: Body, given: str, family: str, **fields: Any) -> Person:
-    return PersonFactory(
-        body=body, given_name=given, family_name=family, name=f"{given} {family}", **fields
-    )
-
-
-@pytest.fixture
-def faction(body: Body) -> Organization:
-    return OrganizationFactory(
-        body=body, name="Fraktion Grüne", organization_type=Organization.Type.FACTION
-    )
-
 
 # Organization list -----------------------------------------------------------------------------
 
