@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ratsinfo",
     "sessions.apps.MeetingsConfig",
     "documents",
+    "search",
 ]
 
 MIDDLEWARE = [
