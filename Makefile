@@ -11,6 +11,8 @@ run: setup messages
 	$(BIN)/python manage.py migrate --noinput
 	@# A database with other data is left alone: the sentence says why, the server starts anyway.
 	-$(BIN)/python manage.py seed_demo
+	@# Saves are indexed as they happen; this fills the index of a database that predates it.
+	$(BIN)/python manage.py rebuild_index --if-empty
 	@echo "Ratsinfo läuft auf http://$(HOST):$(PORT)/  (beenden mit Strg+C)"
 	@# The background worker (text extraction and other queued work) runs beside the server
 	@# and stops with it; queued work waits in the database until the next start.

@@ -14,9 +14,14 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path  # noqa: E402
 
-# Live-session consumers (votes, sessions) are routed here as they are built.
-websocket_urlpatterns: list[object] = []
+from votes.consumers import MeetingConsumer  # noqa: E402
+
+# The live meeting: one socket per screen (docs/live-session.md, "Websocket protocol").
+websocket_urlpatterns: list[object] = [
+    path("ws/sitzungen/<int:meeting_id>/", MeetingConsumer.as_asgi()),
+]
 
 application = ProtocolTypeRouter(
     {

@@ -348,3 +348,66 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk}"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """The audit trail is append-only (DESIGN.md §4): bulk updates and deletes are refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Audit events are never updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are never deleted.")
+
+
+class AuditEvent(models.Model):
+    """One state change of a poll, ballot, meeting or circulation folder: who, when, what,
+    before → after. Lives in the core app so that every app above may write it."""
+
+    actor = models.ForeignKey(
+        # PROTECT, not SET_NULL: clearing the actor would update the event.
+        User,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("durch"),
+    )
+    actor_name = models.CharField(_("durch (Name)"), max_length=255, blank=True)
+    action = models.CharField(_("Vorgang"), max_length=50, db_index=True)
+    object_type = models.CharField(_("Objekttyp"), max_length=50)
+    object_id = models.CharField(_("Objekt-ID"), max_length=64)
+    object_repr = models.CharField(_("Objekt"), max_length=255, blank=True)
+    # Whose clerks may read the event; the meeting, for the trail of one meeting.
+    body = models.ForeignKey(
+        Body,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Körperschaft"),
+    )
+    meeting_id = models.BigIntegerField(_("Sitzung"), null=True, blank=True, db_index=True)
+    before = models.JSONField(_("vorher"), null=True, blank=True)
+    after = models.JSONField(_("nachher"), null=True, blank=True)
+    message = models.TextField(_("Beschreibung"), blank=True)
+    created = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokolleinträge")
+        ordering = ["created", "pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Audit events are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are never deleted.")

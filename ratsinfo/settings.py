@@ -8,6 +8,7 @@ at real services. deploy/.env.example lists every variable.
 from __future__ import annotations
 
 import os
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "ratsinfo",
     "sessions.apps.MeetingsConfig",
     "documents",
+    "votes",
     "search",
 ]
 
@@ -134,7 +136,13 @@ if _database_scheme.lower() not in {"postgres", "postgresql", "pgsql", "sqlite"}
         "Verwenden Sie PostgreSQL (postgres://…) oder SQLite (sqlite:///…)."
     )
 try:
-    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+    # Seconds a database connection is kept for reuse (0: one per request). Live sessions with
+    # many ballots per second want it above 0: a new PostgreSQL connection costs milliseconds.
+    _database = dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
 except ValueError as exc:
     raise ImproperlyConfigured(
         f"DATABASE_URL ist ungültig ({exc}). Erwartet wird z. B. "
@@ -160,13 +168,27 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # A prefix of its own lets several installations (or test runs) share one Redis.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("REDIS_CHANNEL_PREFIX", "").strip() or "asgi",
+            },
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' in-memory layer without its per-message sweep of every channel (see module).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "ratsinfo.channel_layers.InMemoryChannelLayer"}}
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# The alias searches go to; each rebuild creates "<alias>-<timestamp>" and moves the alias.
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "").strip() or "ratsinfo"
+if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,100}", ELASTICSEARCH_INDEX):
+    raise ImproperlyConfigured(
+        f"ELASTICSEARCH_INDEX={ELASTICSEARCH_INDEX!r} ist kein gültiger Indexname. Verwenden Sie "
+        "Kleinbuchstaben, Ziffern, - und _, z. B. ratsinfo."
+    )
+# CA certificate (PEM file) of an Elasticsearch server reached over https with its own CA.
+ELASTICSEARCH_CA_CERTS = os.environ.get("ELASTICSEARCH_CA_CERTS", "")
 
 AUTH_USER_MODEL = "ratsinfo.User"
 LOGIN_URL = "login"

@@ -10,6 +10,8 @@ from ratsinfo import views
 urlpatterns = [
     path("", include("documents.urls")),
     path("", include("sessions.urls")),
+    path("suche/", include("search.urls")),
+    path("sitzungen/<int:meeting_id>/live/", include("votes.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("gremien/", views.organization_list, name="organization-list"),
     path("personen/", views.person_list, name="person-list"),

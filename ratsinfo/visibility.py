@@ -17,6 +17,7 @@ never imports them.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -247,3 +248,140 @@ def is_clerk_of(user: Any, body_id: int | None) -> bool:
     """Whether `user` may edit the body's council work (clerk of that body or administrator)."""
     principal = principal_for(user)
     return principal.is_admin or (body_id is not None and body_id in principal.clerk_body_ids)
+
+
+# --- The rule as data, for indexes outside the database ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who may see an object, as flat ids that an index outside the database can store with it
+    (Elasticsearch cannot ask the database at query time). `audience()` computes it from the
+    rule itself, for one moment; administrators are in every audience.
+
+    Limit: the ids say "members of one of these organizations", so an object that only a
+    combination of rights opens (membership in two organizations at once, each opening one of
+    the objects it hangs on) is admitted to its body's clerks only: the safe side."""
+
+    # Everyone sees it (anonymous readers included).
+    public: bool
+    # Current members of any of these organizations see it (empty when public).
+    organization_ids: frozenset[int] = frozenset()
+    # Clerks of any of these bodies see it (empty when public).
+    body_ids: frozenset[int] = frozenset()
+    # A publication date of the object or of something it hangs on that lies ahead: the
+    # audience widens then and must be computed again.
+    changes_at: datetime.datetime | None = None
+
+    def admits(self, principal: Principal) -> bool:
+        """Whether `principal` is in this audience; an index filter must mean the same."""
+        return (
+            principal.is_admin
+            or self.public
+            or bool(self.organization_ids & principal.member_organization_ids)
+            or bool(self.body_ids & principal.clerk_body_ids)
+        )
+
+
+NOBODY = Audience(public=False)
+
+
+def audience(obj: models.Model) -> Audience:
+    """Who may see `obj` now, by the rule (see `Audience`)."""
+    return audiences(type(obj), [obj.pk])[obj.pk]
+
+
+def audiences(
+    model: type[models.Model], pks: Iterable[Any], *, now: datetime.datetime | None = None
+) -> dict[Any, Audience]:
+    """`audience()` for many objects of one model, in a number of queries that grows with the
+    candidate organizations and bodies, not with the objects: one for the public, one per
+    path of the spec, one per candidate organization and one per candidate body."""
+    ids = set(pks)
+    if not ids:
+        return {}
+    moment = now or timezone.now()
+    base = model._base_manager.filter(pk__in=ids)
+    public = set(base.filter(_visible_q(model, ANONYMOUS, "", moment)).values_list("pk", flat=True))
+    closed = ids - public
+    bodies, organizations, published = _audience_paths(model, "")
+    orgs_of = _candidates(base.filter(pk__in=closed), organizations)
+    bodies_of = _candidates(base.filter(pk__in=closed), bodies)
+    org_ids = _admitted(
+        model, base, orgs_of, lambda x: Principal(member_organization_ids=frozenset({x})), moment
+    )
+    body_ids = _admitted(
+        model, base, bodies_of, lambda x: Principal(clerk_body_ids=frozenset({x})), moment
+    )
+    ahead: dict[Any, datetime.datetime] = {}
+    for path in published if closed else ():
+        for pk, when in base.filter(pk__in=closed).values_list("pk", path):
+            if when is not None and when > moment and (pk not in ahead or when < ahead[pk]):
+                ahead[pk] = when
+    result: dict[Any, Audience] = {pk: NOBODY for pk in ids}
+    for pk in public:
+        result[pk] = Audience(public=True)
+    for pk in closed:
+        result[pk] = Audience(
+            public=False,
+            organization_ids=frozenset(org_ids.get(pk, ())),
+            body_ids=frozenset(body_ids.get(pk, ())),
+            changes_at=ahead.get(pk),
+        )
+    return result
+
+
+def audience_principal(user: Any) -> Principal:
+    """The user's rights as an index compares them with stored `Audience`s: memberships of
+    organizations deleted since the entry was indexed count for nothing, as in the rule."""
+    principal = principal_for(user)
+    if principal.is_admin or not principal.member_organization_ids:
+        return principal
+    from ratsinfo.models import Organization
+
+    live = Organization.objects.filter(pk__in=principal.member_organization_ids)
+    return Principal(
+        clerk_body_ids=principal.clerk_body_ids,
+        member_organization_ids=frozenset(live.values_list("pk", flat=True)),
+    )
+
+
+def _audience_paths(model: type[models.Model], prefix: str) -> tuple[list[str], ...]:
+    """(body paths, organization paths, publication paths) of the model and of everything it
+    hangs on: the candidates whose rights `audiences` then checks one by one."""
+    spec = _spec(model)
+    bodies = [f"{prefix}{p}" for p in spec.bodies]
+    organizations = [f"{prefix}{p}" for p in spec.organizations]
+    published = [f"{prefix}{spec.published}"] if spec.published else []
+    for name in (*spec.parents, *spec.owners):
+        sub = _audience_paths(_related_model(model, name), f"{prefix}{name}__")
+        bodies += sub[0]
+        organizations += sub[1]
+        published += sub[2]
+    return list(dict.fromkeys(bodies)), list(dict.fromkeys(organizations)), published
+
+
+def _candidates(qs: models.QuerySet[Any], paths: list[str]) -> dict[int, set[Any]]:
+    """Candidate id -> pks of the objects that name it on one of `paths`."""
+    found: dict[int, set[Any]] = {}
+    for path in paths:
+        for pk, candidate in qs.values_list("pk", path):
+            if candidate is not None:
+                found.setdefault(candidate, set()).add(pk)
+    return found
+
+
+def _admitted(
+    model: type[models.Model],
+    base: models.QuerySet[Any],
+    candidates: dict[int, set[Any]],
+    principal_of: Callable[[int], Principal],
+    now: datetime.datetime,
+) -> dict[Any, set[int]]:
+    """pk -> the candidates whose one-right principal the rule admits to the object."""
+    admitted: dict[Any, set[int]] = {}
+    for candidate, pks in sorted(candidates.items()):
+        seen = base.filter(pk__in=pks).filter(_visible_q(model, principal_of(candidate), "", now))
+        for pk in seen.values_list("pk", flat=True):
+            admitted.setdefault(pk, set()).add(candidate)
+    return admitted

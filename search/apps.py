@@ -16,3 +16,5 @@ class SearchConfig(AppConfig):
         from search import signals
 
         signals.connect()
+        # Registers the daily saved-search job with the queue, so run_worker knows it.
+        from search import notifications  # noqa: F401

@@ -43,8 +43,10 @@ FILE_TYPES = {
     "image/tiff": "TIFF",
     "text/plain": "TXT",
 }
-# Pages of a file's text are joined with this, so a snippet can be found on its page again.
-PAGE_SEPARATOR = "\n\n"
+# Pages of a file's text are joined with a form feed, which is stripped from the pages
+# themselves: the page of an offset is the number of separators before it (segment 0 is the
+# file name), see `search.snippets.page_at`.
+PAGE_SEPARATOR = "\f"
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,14 @@ def _paper(paper: Paper) -> EntryData:
 
 def _file(file: File) -> EntryData:
     pages = sorted(file.pages.all(), key=lambda p: p.number)
-    text = PAGE_SEPARATOR.join(p.text for p in pages) if pages else file.text
+    if pages:
+        text = PAGE_SEPARATOR.join(p.text.replace(PAGE_SEPARATOR, " ") for p in pages)
+        text = f"{file.file_name}{PAGE_SEPARATOR}{text}"
+    elif file.text:
+        # Text without pages: no separator, so no page is claimed for a snippet.
+        text = f"{file.file_name}\n\n{file.text.replace(PAGE_SEPARATOR, ' ')}"
+    else:
+        text = file.file_name
     if file.paper_id is not None:
         paper = file.paper
         assert paper is not None
@@ -157,7 +166,7 @@ def _file(file: File) -> EntryData:
         object_id=file.pk,
         body_id=body_id,
         title=file.name or file.file_name,
-        text=f"{file.file_name}{PAGE_SEPARATOR}{text}" if text else file.file_name,
+        text=text,
         context=owner_context,
         url=reverse("file-download", args=[file.pk, download_name(file)]),
         date=date,

@@ -51,18 +51,48 @@ def queue(objs: Iterable[models.Model]) -> None:
     """Index these objects (and what embeds them) after the current transaction commits."""
     if not enabled():
         return
+    keys = [
+        key
+        for obj in objs
+        for item in (obj, *entries.dependents(obj))
+        if (key := entries.key_of(item)) is not None
+    ]
+    if not keys:
+        return
+    connection = transaction.get_connection()
     pending = _pending()
-    for obj in objs:
-        for item in (obj, *entries.dependents(obj)):
-            key = entries.key_of(item)
-            if key:
-                pending[key] = None
-    # Registered on every call: if the transaction rolls back, its callbacks are dropped, and
-    # the next commit must still flush what is pending.
-    transaction.on_commit(flush)
+    if not _flush_scheduled(connection):
+        # Whatever is still pending was queued in a transaction that rolled back (its flush
+        # went with it): none of it happened, so none of it is indexed.
+        pending.clear()
+    pending.update(dict.fromkeys(keys))
+    # Registered on every call, not once per transaction: a savepoint that rolls back drops the
+    # hooks registered within it. Only the first flush finds anything to do. robust: a failure
+    # after the commit must never turn a saved change into an error page.
+    transaction.on_commit(flush, robust=True)
+    if connection.in_atomic_block:
+        _local.hooks = connection.run_on_commit
+
+
+def _flush_scheduled(connection: Any) -> bool:
+    """Whether a flush waits for the current transaction's commit (checked without walking
+    the hooks on every save: a seeder saves thousands of objects in one transaction)."""
+    hooks = getattr(_local, "hooks", None)
+    if hooks is None:
+        return False
+    if hooks is connection.run_on_commit:
+        return True
+    # Django replaced its list of commit hooks: the transaction committed or rolled back, or a
+    # savepoint rolled back (which keeps the hooks registered before it).
+    if any(func is flush for _savepoints, func, _robust in connection.run_on_commit):
+        _local.hooks = connection.run_on_commit
+        return True
+    _local.hooks = None
+    return False
 
 
 def flush() -> None:
+    _local.hooks = None
     pending = _pending()
     if not pending:
         return
@@ -71,7 +101,10 @@ def flush() -> None:
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         try:
-            index_keys(chunk)
+            # A savepoint inside a transaction (tests, nested commits): a database error while
+            # indexing must leave the connection usable for queueing the retry.
+            with transaction.atomic():
+                index_keys(chunk)
         except Exception:
             logger.exception("Search indexing failed; queued for retry: %d objects", len(chunk))
             job_enqueue(name=JOB, payload={"keys": [list(k) for k in chunk]})

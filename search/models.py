@@ -28,7 +28,7 @@ class Entry(models.Model):
     object_id = models.PositiveBigIntegerField()
     body = models.ForeignKey(Body, models.CASCADE, related_name="+", null=True)
     title = models.CharField(max_length=1000)
-    # Everything else that is searched. For files: the pages' text joined with "\n\n", so a
+    # Everything else that is searched. For files: the pages' text joined with "\f", so a
     # snippet can be found again on its page.
     text = models.TextField(blank=True)
     # Shown under the title: "Anlage zu Vorlage 2026/0012 …", "Sitzung des Rates am …".

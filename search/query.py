@@ -78,7 +78,10 @@ class ParsedQuery:
 
 
 def _render(term: Term) -> str:
-    return f'"{" ".join(term.words)}"' if term.is_phrase else term.words[0]
+    # A bare "or" is an operator to websearch_to_tsquery in any case; quoted it is a word.
+    if term.is_phrase or term.words[0] == "or":
+        return f'"{" ".join(term.words)}"'
+    return term.words[0]
 
 
 def _clean(text: str) -> str:

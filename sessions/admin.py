@@ -3,6 +3,8 @@ because this app must not import the documents app (DESIGN.md §1)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -12,7 +14,15 @@ from django.utils.translation import ngettext
 
 from ratsinfo.admin import CouncilInline, CouncilModelAdmin
 from ratsinfo.errors import DomainError
-from sessions.models import AgendaItem, Meeting, Minutes
+from ratsinfo.visibility import editable
+from sessions.models import (
+    AgendaItem,
+    Attendance,
+    ConflictDeclaration,
+    Meeting,
+    Minutes,
+    SpeakerRequest,
+)
 from sessions.services import minutes_publish
 
 
@@ -98,3 +108,52 @@ class MinutesAdmin(CouncilModelAdmin):
                 % {"count": published},
                 messages.SUCCESS,
             )
+
+
+class LiveRecordAdmin(admin.ModelAdmin):
+    """Read-only: live records are written by the live services (locks, audit, broadcasts),
+    never by hand; the admin shows them for the minutes and for questions afterwards."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MeetingRecordAdmin(LiveRecordAdmin):
+    meeting_path = "meeting"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        meetings = editable(request.user, Meeting.all_objects.all())
+        return super().get_queryset(request).filter(**{f"{self.meeting_path}__in": meetings})
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(MeetingRecordAdmin):
+    list_display = ("person", "meeting", "status", "arrived_at_item", "left_at_item")
+    list_filter = ("status",)
+    list_select_related = ("person", "meeting", "arrived_at_item", "left_at_item")
+    search_fields = ("person__name", "meeting__name")
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(MeetingRecordAdmin):
+    meeting_path = "agenda_item__meeting"
+    list_display = ("person", "agenda_item", "reason", "declared_by", "created")
+    list_select_related = ("person", "agenda_item", "declared_by")
+    search_fields = ("person__name", "agenda_item__name")
+
+
+@admin.register(SpeakerRequest)
+class SpeakerRequestAdmin(MeetingRecordAdmin):
+    meeting_path = "agenda_item__meeting"
+    list_display = ("person", "agenda_item", "kind", "state", "order")
+    list_filter = ("kind", "state")
+    list_select_related = ("person", "agenda_item")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from ratsinfo.models import Organization
-from ratsinfo.visibility import visible
-from sessions.models import AgendaItem, Meeting
+from ratsinfo.visibility import is_clerk_of, principal_for, visible
+from sessions.events import AttendanceSummary, Speaker, speaker
+from sessions.models import AgendaItem, Attendance, ConflictDeclaration, Meeting, SpeakerRequest
 
 # How far back the iCalendar feeds reach; everything after it, future meetings included, is in.
 FEED_PAST = datetime.timedelta(days=365)
@@ -131,3 +133,107 @@ def organization_list_with_meetings(*, user: Any) -> QuerySet[Organization]:
     """The organizations that have at least one meeting the user may see, by name."""
     meetings = visible(user, Meeting.objects.all()).values("organizations")
     return visible(user, Organization.objects.filter(pk__in=meetings)).order_by("name")
+
+
+# --- live meeting -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveViewer:
+    """What a live screen needs to know about its user, computed once per connection: who
+    they are in the meeting and which of its agenda items they may see."""
+
+    meeting_id: int
+    body_id: int
+    person_id: int | None
+    is_chair: bool
+    is_member: bool
+    visible_item_ids: frozenset[int]
+
+
+def meeting_get_for_live(*, meeting_id: int, user: Any) -> Meeting:
+    """The meeting if `user` may see it. Raises Http404 otherwise."""
+    meeting = visible(user, Meeting.objects.filter(pk=meeting_id)).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meeting_member_person_id(*, meeting: Meeting, user: Any) -> int | None:
+    """The user's person if they are a current member of one of the meeting's organizations
+    (the people who may request to speak, declare a conflict and vote there), else None."""
+    person_id: int | None = getattr(user, "person_id", None)
+    if person_id is None:
+        return None
+    organization_ids = principal_for(user).member_organization_ids
+    if not organization_ids:
+        return None
+    shares = meeting.organizations.filter(pk__in=organization_ids).exists()
+    return person_id if shares else None
+
+
+def live_viewer_get(*, meeting_id: int, user: Any) -> LiveViewer:
+    """The viewer of a meeting's live screen. Raises Http404 if they may not see it."""
+    meeting = meeting_get_for_live(meeting_id=meeting_id, user=user)
+    items = visible(user, AgendaItem.objects.filter(meeting=meeting)).values_list("pk", flat=True)
+    person_id = meeting_member_person_id(meeting=meeting, user=user)
+    return LiveViewer(
+        meeting_id=meeting.pk,
+        body_id=meeting.body_id,
+        person_id=getattr(user, "person_id", None),
+        is_chair=is_clerk_of(user, meeting.body_id),
+        is_member=person_id is not None,
+        visible_item_ids=frozenset(items),
+    )
+
+
+def attendance_summary(*, meeting_id: int) -> AttendanceSummary:
+    """How many people are recorded present, absent and excused."""
+    counts = dict(
+        Attendance.objects.filter(meeting_id=meeting_id)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "present": counts.get(Attendance.Status.PRESENT, 0),
+        "absent": counts.get(Attendance.Status.ABSENT, 0),
+        "excused": counts.get(Attendance.Status.EXCUSED, 0),
+    }
+
+
+def present_person_ids(*, meeting_id: int) -> frozenset[int]:
+    """The persons recorded present right now."""
+    rows = Attendance.objects.filter(meeting_id=meeting_id, status=Attendance.Status.PRESENT)
+    return frozenset(rows.values_list("person_id", flat=True))
+
+
+def conflicted_person_ids(*, agenda_item_id: int | None) -> frozenset[int]:
+    """The persons who declared a conflict of interest on the item."""
+    if agenda_item_id is None:
+        return frozenset()
+    rows = ConflictDeclaration.objects.filter(agenda_item_id=agenda_item_id)
+    return frozenset(rows.values_list("person_id", flat=True))
+
+
+def speaker_list(*, agenda_item_id: int) -> list[Speaker]:
+    """The item's open speaker list: who speaks now, then who waits, points of order first."""
+    requests = (
+        SpeakerRequest.objects.filter(
+            agenda_item_id=agenda_item_id,
+            state__in=[SpeakerRequest.State.SPEAKING, SpeakerRequest.State.WAITING],
+        )
+        .select_related("person")
+        .annotate(rank=speaker_rank())
+        .order_by("rank", "order")
+    )
+    return [speaker(request) for request in requests]
+
+
+def speaker_rank() -> Case:
+    """Order of the speaker list: the current speaker, then points of order, then the rest."""
+    return Case(
+        When(state=SpeakerRequest.State.SPEAKING, then=Value(0)),
+        When(kind=SpeakerRequest.Kind.POINT_OF_ORDER, then=Value(1)),
+        default=Value(2),
+    )

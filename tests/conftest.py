@@ -105,3 +105,47 @@ def client_for() -> Any:
         return client
 
     return make
+
+
+class LiveEvents:
+    """The live events that reached a Channels group, read from a fresh in-memory layer."""
+
+    def __init__(self, layer: Any, loop: Any) -> None:
+        self.layer = layer
+        self.loop = loop
+        self.channel = loop.run_until_complete(layer.new_channel())
+
+    def subscribe(self, group: str) -> LiveEvents:
+        self.loop.run_until_complete(self.layer.group_add(group, self.channel))
+        return self
+
+    def drain(self) -> list[dict[str, Any]]:
+        import asyncio
+
+        async def receive_all() -> list[dict[str, Any]]:
+            received = []
+            while True:
+                try:
+                    received.append(await asyncio.wait_for(self.layer.receive(self.channel), 0.05))
+                except TimeoutError:
+                    return received
+
+        return self.loop.run_until_complete(receive_all())
+
+    def types(self) -> list[str]:
+        return [event["type"] for event in self.drain()]
+
+
+@pytest.fixture
+def live_events(settings: Any) -> Iterator[LiveEvents]:
+    """A fresh in-memory channel layer and one subscriber on it (`.subscribe(group)`)."""
+    import asyncio
+
+    from channels.layers import channel_layers, get_channel_layer
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    loop = asyncio.new_event_loop()
+    yield LiveEvents(get_channel_layer(), loop)
+    loop.close()
+    channel_layers.backends.clear()

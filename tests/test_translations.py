@@ -36,7 +36,9 @@ BASE_DIR = Path(settings.BASE_DIR)
 PO_FILE = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
 TEMPLATE_DIR = BASE_DIR / "templates"
-APP_DIRS = [BASE_DIR / "ratsinfo", BASE_DIR / "documents", BASE_DIR / "sessions"]
+APP_DIRS = [
+    BASE_DIR / name for name in ("ratsinfo", "sessions", "documents", "votes", "search", "api")
+]
 
 
 # --- a small .po reader (standard library only) ---------------------------------------------
@@ -189,7 +191,9 @@ def _marked_strings() -> Iterator[tuple[str, str | None, str]]:
     for path in sorted(TEMPLATE_DIR.rglob("*.html")) + sorted(TEMPLATE_DIR.rglob("*.txt")):
         for match in _TEMPLATE_TRANSLATE.finditer(path.read_text(encoding="utf-8")):
             where = str(path.relative_to(BASE_DIR))
-            yield match.group("msgid"), match.group("context"), where
+            # makemessages stores a literal "%" of a {% translate %} string doubled, and the tag
+            # looks it up that way.
+            yield match.group("msgid").replace("%", "%%"), match.group("context"), where
     for app in APP_DIRS:
         for path in sorted(app.rglob("*.py")):
             if "migrations" in path.parts:

@@ -27,6 +27,11 @@ LOGINS = (
     DemoLogin("ratsmitglied", "demo-ratsmitglied", "Ratsmitglied"),
 )
 
+# Every member of the council also gets a login, so that a live meeting can be tried with
+# several tablets (browser windows): the user name is the member's mailbox name
+# ("anna.mueller"), the password the same for all.
+COUNCIL_MEMBER_PASSWORD = "demo-rat"  # noqa: S105  (printed demo password, local use only)
+
 
 @dataclass(frozen=True)
 class FactionDef:

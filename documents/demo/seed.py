@@ -17,7 +17,15 @@ from ratsinfo.models import Body, LegislativeTerm, Location, Membership, Organiz
 from sessions.models import AgendaItem, Meeting
 
 from .agenda import build_agendas
-from .boards import BOARDS, COUNCIL, DEMO_EXTERNAL_ID, FACTIONS, LOGINS, DemoLogin
+from .boards import (
+    BOARDS,
+    COUNCIL,
+    COUNCIL_MEMBER_PASSWORD,
+    DEMO_EXTERNAL_ID,
+    FACTIONS,
+    LOGINS,
+    DemoLogin,
+)
 from .files import Letterhead, StoredFiles
 from .names import NameGenerator
 from .papers import plan_papers
@@ -91,7 +99,17 @@ def demo_logins() -> list[tuple[DemoLogin, str]]:
             .first()
         )
         notes["ratsmitglied"] = ", ".join(n for n in (member.person.name, faction) if n)
-    return [(login, notes.get(login.username, "")) for login in LOGINS]
+    logins = [(login, notes.get(login.username, "")) for login in LOGINS]
+    # The other council members' logins (documents/demo/town.py), named by one example.
+    council = User.objects.filter(person__isnull=False).exclude(
+        username__in=[login.username for login in LOGINS]
+    )
+    count = council.count()
+    example = council.order_by("username").values_list("username", flat=True).first()
+    if example is not None:
+        note = f"alle {count} weiteren Ratsmitglieder; Benutzername = E-Mail-Adresse vor dem @"
+        logins.append((DemoLogin(example, COUNCIL_MEMBER_PASSWORD, "Ratsmitglieder"), note))
+    return logins
 
 
 def foreign_data() -> list[str]:

@@ -18,14 +18,25 @@ from search.entries import MODELS, EntryData
 from search.models import Entry, Kind
 
 
+def visible_object_ids(user: Any) -> dict[str, models.QuerySet[Any]] | None:
+    """Per kind, the ids of the objects `user` may see, by `ratsinfo.visibility` itself; None
+    for administrators, who see everything."""
+    if principal_for(user).is_admin:
+        return None
+    return {
+        kind: visible(user, model._default_manager.all()).order_by().values("pk")
+        for kind, model in MODELS.items()
+    }
+
+
 def visible_entries_q(user: Any) -> Q:
     """Entries whose object `user` may see, by `ratsinfo.visibility` itself: one semi-join per
     kind on the object's visible ids."""
-    if principal_for(user).is_admin:
+    by_kind = visible_object_ids(user)
+    if by_kind is None:
         return Q()
     q = Q(pk__in=[])
-    for kind, model in MODELS.items():
-        ids = visible(user, model._default_manager.all()).values("pk")
+    for kind, ids in by_kind.items():
         q |= Q(kind=kind, object_id__in=ids)
     return q
 
@@ -118,8 +129,26 @@ def store(entries: Iterable[EntryData], gone: Iterable[tuple[str, int]]) -> list
     return stored
 
 
+# What a rebuild's INSERT overwrites when the row exists after all: an object saved while the
+# rebuild runs is indexed by its own on_commit hook into the emptied table.
+_BULK_FIELDS = [
+    "body",
+    "title",
+    "text",
+    "context",
+    "url",
+    "date",
+    "year",
+    "published_at",
+    "paper_type",
+    "file_type",
+    "indexed_at",
+]
+
+
 def bulk_store(batch: list[EntryData]) -> list[Entry]:
-    """Insert a batch of entries into an emptied table (rebuild): two INSERTs per batch."""
+    """Insert a batch of entries into an emptied table (rebuild): two INSERTs per batch. Rows
+    indexed meanwhile by a concurrent save are overwritten, not a reason to fail."""
     rows = Entry.objects.bulk_create(
         [
             Entry(
@@ -138,7 +167,10 @@ def bulk_store(batch: list[EntryData]) -> list[Entry]:
                 indexed_at=timezone.now(),
             )
             for d in batch
-        ]
+        ],
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=_BULK_FIELDS,
     )
     through = Entry.organizations.through
     through.objects.bulk_create(
@@ -146,7 +178,8 @@ def bulk_store(batch: list[EntryData]) -> list[Entry]:
             through(entry_id=row.pk, organization_id=org_id)
             for row, d in zip(rows, batch, strict=True)
             for org_id in d.organization_ids
-        ]
+        ],
+        ignore_conflicts=True,
     )
     return rows
 
@@ -176,7 +209,9 @@ def rebuild_rows(*, progress: Progress | None, on_batch: Any = None, batch_size:
     if batch:
         flush()
     if progress is not None:
-        progress(done, max(done, total))
+        # The count beforehand includes objects that hang on deleted ones and were skipped: the
+        # last report says that everything there was to index is done.
+        progress(done, done)
     return done
 
 
@@ -188,4 +223,5 @@ __all__ = [
     "rebuild_rows",
     "store",
     "visible_entries_q",
+    "visible_object_ids",
 ]

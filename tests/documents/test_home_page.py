@@ -63,11 +63,12 @@ def test_home_shows_an_empty_state_for_minutes(client: Client, body: Body) -> No
     assert "Es wurden noch keine Niederschriften veröffentlicht." in home(client)
 
 
-def test_home_links_to_the_calendar_and_has_no_search_box(client: Client, body: Body) -> None:
+def test_home_links_to_the_calendar_and_has_a_search_box(client: Client, body: Body) -> None:
     content = home(client)
 
     assert f'href="{reverse("meeting-calendar")}"' in content
-    assert 'type="search"' not in content
+    assert f'role="search" method="get" action="{reverse("search")}"' in content
+    assert 'type="search" id="start-suche" name="q"' in content
 
 
 def test_workspace_link_only_for_logged_in_users(

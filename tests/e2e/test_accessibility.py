@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import now
 from playwright.sync_api import Page, ViewportSize
 
+from search.models import SavedSearch
 from tests.e2e.conftest import PHONE, VIEWPORTS, Town, log_in
 from tests.e2e.page_checks import (
     assert_accessible,
@@ -55,8 +57,22 @@ PAGE_TYPES = {
     ),
     "minutes-detail": PageType(lambda town: reverse("minutes-detail", args=[town.past_meeting.pk])),
     "workspace": PageType(lambda town: reverse("workspace"), as_member=True),
+    # Search: results with facets, sort and a snippet; the member's save form; the help when
+    # nothing matches; the saved searches with their forms.
+    "search": PageType(lambda town: reverse("search") + "?q=Radweg"),
+    "search-member": PageType(lambda town: reverse("search") + "?q=Radweg", as_member=True),
+    "search-no-results": PageType(lambda town: reverse("search") + "?q=Radweg+Zyxwvu&art=paper"),
+    "search-empty": PageType(lambda town: reverse("search")),
+    "saved-search-list": PageType(lambda town: _saved_search_list(town), as_member=True),
     "not-found": PageType(lambda town: "/diese-seite-gibt-es-nicht/", status=404),
 }
+
+
+def _saved_search_list(town: Town) -> str:
+    SavedSearch.objects.create(
+        user=town.member, name="Radwege", query="Radweg", filters="art=paper", notified_until=now()
+    )
+    return reverse("saved-search-list")
 
 
 def _visit(

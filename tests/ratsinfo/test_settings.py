@@ -263,8 +263,19 @@ def test_without_redis_url_the_channel_layer_is_in_memory(monkeypatch, tmp_path)
     settings = load_settings(monkeypatch, tmp_path)
 
     assert settings["CHANNEL_LAYERS"]["default"]["BACKEND"] == (
-        "channels.layers.InMemoryChannelLayer"
+        "ratsinfo.channel_layers.InMemoryChannelLayer"
     )
+
+
+def test_redis_channel_prefix_keeps_installations_apart(monkeypatch, tmp_path):
+    settings = load_settings(
+        monkeypatch,
+        tmp_path,
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        REDIS_CHANNEL_PREFIX="musterstadt",
+    )
+
+    assert settings["CHANNEL_LAYERS"]["default"]["CONFIG"]["prefix"] == "musterstadt"
 
 
 def test_without_email_url_mail_goes_to_the_console(monkeypatch, tmp_path):

@@ -1,0 +1,237 @@
+"""The live meeting in the browser: a clerk runs it from the console, two members vote on
+their tablets, the room screen and the public view follow over the websocket; every live
+screen passes axe-core at desktop and 10-inch tablet sizes.
+
+pytest-django's live server speaks WSGI only, so these tests start daphne (the project's ASGI
+server) in a thread of the test process: it then shares the test database (SQLite's shared
+in-memory database, or the PostgreSQL test database) and serves the real ASGI application,
+websockets included.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from tests.e2e.conftest import PHONE, Town, log_in
+from tests.e2e.page_checks import assert_accessible, assert_no_horizontal_scroll
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+TABLET_PORTRAIT: ViewportSize = {"width": 800, "height": 1280}
+LIVE_TIMEOUT_MS = 10_000
+
+_server_url: str | None = None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _start_daphne() -> str:
+    # Twisted's reactor runs once per process, so one server serves every test of the run.
+    from channels.routing import ProtocolTypeRouter
+    from daphne.server import Server
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from ratsinfo.asgi import application, django_asgi_app
+
+    app = ProtocolTypeRouter(
+        {"http": ASGIStaticFilesHandler(django_asgi_app), "websocket": application}
+    )
+    port = _free_port()
+    server = Server(
+        application=app,
+        endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
+        signal_handlers=False,
+        verbosity=0,
+    )
+    threading.Thread(target=server.run, name="daphne", daemon=True).start()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("daphne did not start listening within 10 s")
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> str:
+    """The URL of daphne serving the project's ASGI application (HTTP and websockets)."""
+    global _server_url
+    if _server_url is None:
+        _server_url = _start_daphne()
+    return _server_url
+
+
+@pytest.fixture
+def open_live(browser: Browser, asgi_server: str) -> Iterator[Callable[[ViewportSize], Page]]:
+    """Opens a fresh browser profile against the ASGI server, German, at a viewport size."""
+    contexts = []
+
+    def open_at(viewport: ViewportSize) -> Page:
+        context = browser.new_context(base_url=asgi_server, viewport=viewport, locale="de-DE")
+        context.set_default_timeout(LIVE_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_at
+    for context in contexts:
+        context.close()
+
+
+def _live_url(town: Town, screen: str = "") -> str:
+    return f"/sitzungen/{town.meeting.pk}/live/{screen}"
+
+
+def _connected(page: Page) -> None:
+    expect(page.locator("[data-region=connection]").first).to_have_text("Live verbunden")
+
+
+def _open(open_live: Callable[[ViewportSize], Page], viewport: ViewportSize, url: str,
+          user: Any = None) -> Page:  # fmt: skip
+    page = open_live(viewport)
+    if user is not None:
+        log_in(page, user)
+    page.goto(url)
+    _connected(page)
+    return page
+
+
+def _roll_button(console: Page, name: str, status: str) -> Any:
+    row = console.get_by_role("group", name=name, exact=True)
+    return row.get_by_role("button", name=status, exact=True)
+
+
+def _run_until_poll_open(console: Page, town: Town) -> None:
+    console.get_by_role("button", name="Sitzung eröffnen").click()
+    expect(console.locator("[data-region=meeting-state]")).to_have_text("läuft")
+    item = console.locator(".live-agenda").get_by_role("button", name=re.compile("Radweg"))
+    item.click()
+    expect(item).to_have_attribute("aria-pressed", "true")
+    for user in (town.member, town.colleague):
+        button = _roll_button(console, user.person.name, "anwesend")  # type: ignore[union-attr]
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+    expect(console.locator(".live-attendance__text")).to_contain_text("2 anwesend")
+    console.get_by_label("Gegenstand").fill("Bau des Radwegs beschließen")
+    console.get_by_label("Art der Abstimmung").select_option("named")
+    console.get_by_role("button", name="Abstimmung vorbereiten").click()
+    console.get_by_role("button", name=re.compile("^Öffnen.*Bau des Radwegs")).click()
+    expect(console.locator(".live-progress__text")).to_have_text("0 von 2 haben abgestimmt")
+    expect(console.locator("[data-region=quorum]")).to_contain_text("Beschlussfähig")
+
+
+def test_clerk_runs_a_vote_that_tablets_room_and_public_follow_live(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    room = _open(open_live, DESKTOP, _live_url(town, "saal/"))
+    public = _open(open_live, PHONE, _live_url(town, "oeffentlich/"))
+    tablet = _open(open_live, TABLET_PORTRAIT, _live_url(town), town.member)
+    other_tablet = _open(open_live, DESKTOP, _live_url(town), town.colleague)
+
+    _run_until_poll_open(console, town)
+
+    for screen in (room, public, tablet, other_tablet):
+        expect(screen.locator(".live-item")).to_contain_text("Radweg an der Hauptstraße")
+        expect(screen.locator(".live-progress__text")).to_have_text("0 von 2 haben abgestimmt")
+    tablet.get_by_role("button", name="Ja", exact=True).click()
+    expect(tablet.locator("[data-region=my-vote]")).to_have_text(
+        "Ihre Stimme „Ja“ wurde gespeichert."
+    )
+    expect(tablet.get_by_role("button", name="Ja", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    other_tablet.get_by_role("button", name="Ja", exact=True).click()
+    expect(other_tablet.locator("[data-region=my-vote]")).to_have_text(
+        "Ihre Stimme „Ja“ wurde gespeichert."
+    )
+    for screen in (room, public, console):
+        expect(screen.locator(".live-progress__text")).to_have_text("2 von 2 haben abgestimmt")
+
+    console.get_by_role("button", name="Abstimmung schließen").click()
+
+    for screen in (room, public, tablet):
+        result = screen.locator("[data-region=result]")
+        expect(result.locator(".live-result__short")).to_contain_text("angenommen")
+        expect(result.locator(".live-chart__row").first).to_contain_text("Ja")
+        expect(result.locator(".live-chart__value").first).to_have_text("2")
+        expect(result).to_contain_text("Erika Mustermann")
+        expect(screen.locator("[data-region=poll-idle]").first).to_be_visible()
+
+
+def test_tablet_shows_the_own_vote_again_after_reloading(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    _run_until_poll_open(console, town)
+    tablet = _open(open_live, TABLET_PORTRAIT, _live_url(town), town.member)
+    tablet.get_by_role("button", name="Nein", exact=True).click()
+    expect(tablet.locator("[data-region=my-vote]")).to_contain_text("„Nein“")
+
+    tablet.reload()
+    _connected(tablet)
+
+    expect(tablet.locator("[data-region=my-vote]")).to_have_text("Ihre gespeicherte Stimme: „Nein“")
+    tablet.get_by_role("button", name="Ja", exact=True).click()
+    expect(tablet.locator("[data-region=my-vote]")).to_have_text(
+        "Ihre Stimme wurde geändert. Es zählt jetzt „Ja“."
+    )
+
+
+def test_a_refused_action_is_explained_in_german(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    console.get_by_role("button", name="Sitzung eröffnen").click()
+    expect(console.locator("[data-region=meeting-state]")).to_have_text("läuft")
+    console.locator(".live-agenda").get_by_role("button", name=re.compile("Radweg")).click()
+    console.get_by_label("Gegenstand").fill("Ohne Beschlussfähigkeit")
+    console.get_by_role("button", name="Abstimmung vorbereiten").click()
+
+    console.get_by_role("button", name=re.compile("^Öffnen.*Ohne Beschlussfähigkeit")).click()
+
+    expect(console.locator("[data-region=feedback-error]")).to_contain_text("beschlussfähig")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, TABLET_PORTRAIT], ids=["1280x800", "800x1280"])
+def test_live_screens_pass_axe_with_a_poll_result(
+    open_live: Callable[[ViewportSize], Page], town: Town, viewport: ViewportSize
+) -> None:
+    console = _open(open_live, viewport, _live_url(town, "leitung/"), town.clerk)
+    _run_until_poll_open(console, town)
+    tablet = _open(open_live, viewport, _live_url(town), town.member)
+    tablet.get_by_role("button", name="Ja", exact=True).click()
+    expect(tablet.locator("[data-region=my-vote]")).to_contain_text("gespeichert")
+    assert_accessible(tablet)
+    assert_accessible(console)
+    console.get_by_role("button", name="Abstimmung schließen").click()
+    expect(console.locator("[data-region=result] .live-result__short")).to_be_visible()
+
+    for page in (
+        console,
+        tablet,
+        _open(open_live, viewport, _live_url(town, "saal/")),
+        _open(open_live, viewport, _live_url(town, "oeffentlich/")),
+    ):
+        expect(page.locator("[data-region=result] .live-result__short")).to_be_visible()
+        assert_accessible(page)
+
+
+def test_public_view_fits_a_phone(open_live: Callable[[ViewportSize], Page], town: Town) -> None:
+    public = _open(open_live, PHONE, _live_url(town, "oeffentlich/"))
+
+    assert_no_horizontal_scroll(public)
+    assert_accessible(public)

@@ -1,0 +1,99 @@
+"""Group commit of ballots on the live websocket (docs/live-session.md, "Ballots in batches").
+
+2,000 members voting within a second is 2,000 transactions of a dozen queries each, one after
+the other in one process. Instead each ballot message is handed to the poll's `Batcher` on the
+server's event loop: the ballots arriving while one batch is written (at most `MAX_BATCH`)
+become the next batch, one transaction and a handful of queries for all of them
+(`votes.services.ballots_cast`). Every sender waits for its own outcome, so a ballot is still
+acknowledged only after the batch holding it has committed; a rejected ballot is answered
+alone and costs the others nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+from channels.db import database_sync_to_async
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 250
+# Collect for this long after the first request of an idle poll: a council of 33 hardly
+# notices, a convention of 2,000 gets full batches.
+WINDOW_SECONDS = 0.005
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Batcher(Generic[Item, Result]):
+    """Runs `run(items)` in a worker thread for the requests queued under one key, one batch
+    at a time; `run` returns one result or exception per item, in order. Lives on the running
+    event loop."""
+
+    def __init__(
+        self,
+        run: Callable[[list[Item]], list[Result | Exception]],
+        *,
+        thread_sensitive: Callable[[], bool],
+        max_batch: int = MAX_BATCH,
+        window: float = WINDOW_SECONDS,
+    ) -> None:
+        self.run = run
+        self.thread_sensitive = thread_sensitive
+        self.max_batch = max_batch
+        self.window = window
+        self.loop = asyncio.get_running_loop()
+        self.queue: list[tuple[Item, asyncio.Future[Result]]] = []
+        self.worker: asyncio.Task[None] | None = None
+
+    async def submit(self, item: Item) -> Result:
+        """The item's result once its batch has run; raises its exception."""
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self.queue.append((item, future))
+        if self.worker is None or self.worker.done():
+            self.worker = asyncio.get_running_loop().create_task(self._work())
+        return await asyncio.shield(future)
+
+    async def _work(self) -> None:
+        await asyncio.sleep(self.window)
+        while self.queue:
+            batch, self.queue = self.queue[: self.max_batch], self.queue[self.max_batch :]
+            items = [item for item, _future in batch]
+            run = database_sync_to_async(self.run, thread_sensitive=self.thread_sensitive())
+            try:
+                results: list[Result | Exception] = await run(items)
+            except Exception as exc:
+                # The whole batch rolled back: every sender gets the error.
+                for _item, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_item, future), result in zip(batch, results, strict=True):
+                if future.done():
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+
+_batchers: dict[tuple[int, Hashable], Batcher[Any, Any]] = {}
+
+
+def batcher_for(
+    key: Hashable,
+    run: Callable[[list[Item]], list[Result | Exception]],
+    *,
+    thread_sensitive: Callable[[], bool],
+) -> Batcher[Item, Result]:
+    """The batcher of `key` on the running event loop (one per poll and process)."""
+    loop = asyncio.get_running_loop()
+    full_key = (id(loop), key)
+    batcher = _batchers.get(full_key)
+    if batcher is None or batcher.run is not run or batcher.loop is not loop:
+        batcher = _batchers[full_key] = Batcher(run, thread_sensitive=thread_sensitive)
+    return batcher
