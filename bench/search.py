@@ -199,10 +199,10 @@ def town_prepare(plan: pages.Plan, database_url: str) -> dict[str, str]:
 # --- The baseline: one statement per query, visibility by hand -------------------------------
 
 
-def _visible_sql(vendor: str, orgs: list[int]) -> str:
+def _visible_branches(orgs: list[int]) -> list[str]:
     """The visibility rule of ratsinfo/visibility.py written out for citizens and for members
-    of the organizations `orgs` (neither clerks nor admins) over the entry `e`; `%(now)s` is
-    the moment of the search."""
+    of the organizations `orgs` (neither clerks nor admins): per kind, the matches `m` of that
+    kind joined to their object and what it hangs on. `%(now)s` is the moment of the search."""
     in_orgs = f"IN ({', '.join(str(int(o)) for o in orgs)})"
 
     def paper_orgs(p: str) -> str:
@@ -241,38 +241,38 @@ def _visible_sql(vendor: str, orgs: list[int]) -> str:
             OR (fa.id IS NOT NULL AND NOT fa.deleted AND NOT fam.deleted
                 AND {meeting_orgs("fam")}))""",
     )
-    return f"""CASE e.kind
-        WHEN 'paper' THEN EXISTS (SELECT 1 FROM documents_paper p
-            WHERE p.id = e.object_id AND {paper_ok("p")})
-        WHEN 'file' THEN EXISTS (SELECT 1 FROM documents_file f
+    return [
+        f"""SELECT m.* FROM m JOIN documents_paper p ON p.id = m.object_id
+            WHERE m.kind = 'paper' AND {paper_ok("p")}""",  # noqa: S608 -- written by hand on purpose
+        f"""SELECT m.* FROM m JOIN documents_file f ON f.id = m.object_id
             LEFT JOIN documents_paper fp ON fp.id = f.paper_id
             LEFT JOIN meetings_meeting fm ON fm.id = f.meeting_id
             LEFT JOIN meetings_agendaitem fa ON fa.id = f.agenda_item_id
             LEFT JOIN meetings_meeting fam ON fam.id = fa.meeting_id
-            WHERE f.id = e.object_id AND NOT f.deleted AND {file_access}
+            WHERE m.kind = 'file' AND NOT f.deleted AND {file_access}
             AND ((fp.id IS NOT NULL AND {paper_ok("fp")})
                 OR (fm.id IS NOT NULL AND {meeting_ok("fm")})
-                OR (fa.id IS NOT NULL AND {item_ok("fa", "fam")})))
-        WHEN 'meeting' THEN EXISTS (SELECT 1 FROM meetings_meeting m
-            WHERE m.id = e.object_id AND {meeting_ok("m")})
-        WHEN 'agenda_item' THEN EXISTS (SELECT 1 FROM meetings_agendaitem a
+                OR (fa.id IS NOT NULL AND {item_ok("fa", "fam")}))""",  # noqa: S608 -- written by hand on purpose
+        f"""SELECT m.* FROM m JOIN meetings_meeting mm ON mm.id = m.object_id
+            WHERE m.kind = 'meeting' AND {meeting_ok("mm")}""",  # noqa: S608 -- written by hand on purpose
+        f"""SELECT m.* FROM m JOIN meetings_agendaitem a ON a.id = m.object_id
             JOIN meetings_meeting am ON am.id = a.meeting_id
-            WHERE a.id = e.object_id AND {item_ok("a", "am")})
-        WHEN 'minutes' THEN EXISTS (SELECT 1 FROM meetings_minutes n
+            WHERE m.kind = 'agenda_item' AND {item_ok("a", "am")}""",  # noqa: S608 -- written by hand on purpose
+        f"""SELECT m.* FROM m JOIN meetings_minutes n ON n.id = m.object_id
             JOIN meetings_meeting nm ON nm.id = n.meeting_id
-            WHERE n.id = e.object_id AND NOT n.deleted AND n.published_at <= %(now)s
-            AND {meeting_ok("nm")})
-        WHEN 'organization' THEN EXISTS (SELECT 1 FROM ratsinfo_organization o
-            WHERE o.id = e.object_id AND NOT o.deleted)
-        WHEN 'person' THEN EXISTS (SELECT 1 FROM ratsinfo_person r
-            WHERE r.id = e.object_id AND NOT r.deleted)
-        ELSE {"false" if vendor == "postgresql" else "0"}
-    END"""  # noqa: S608 -- the pieces above
+            WHERE m.kind = 'minutes' AND NOT n.deleted AND n.published_at <= %(now)s
+            AND {meeting_ok("nm")}""",  # noqa: S608 -- written by hand on purpose
+        """SELECT m.* FROM m JOIN ratsinfo_organization o ON o.id = m.object_id
+            WHERE m.kind = 'organization' AND NOT o.deleted""",
+        """SELECT m.* FROM m JOIN ratsinfo_person r ON r.id = m.object_id
+            WHERE m.kind = 'person' AND NOT r.deleted""",
+    ]
 
 
 def baseline_statement(vendor: str, *, member_orgs: list[int], organization: int | None) -> str:
-    """The ranked top 20 with the total, in one statement."""
-    visible = _visible_sql(vendor, member_orgs)
+    """The ranked top 20 with the total, in one statement: every match once (`m`), the visible
+    ones kind by kind (`v`), then count and order."""
+    visible = "\n        UNION ALL ".join(_visible_branches(member_orgs))
     org_filter = (
         "AND EXISTS (SELECT 1 FROM search_entry_organizations eo "
         "WHERE eo.entry_id = e.id AND eo.organization_id = %(org)s)"
@@ -280,26 +280,28 @@ def baseline_statement(vendor: str, *, member_orgs: list[int], organization: int
         else ""
     )
     if vendor == "postgresql":
-        return f"""
-            SELECT e.kind, e.object_id,
-                ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', e.search_vector, q.q, 1) AS rank,
-                count(*) OVER () AS total
-            FROM search_entry e, (SELECT %(query)s::tsquery AS q) q
-            WHERE e.search_vector @@ q.q {org_filter} AND {visible}
-            ORDER BY rank DESC, e.date DESC NULLS LAST, e.id
-            LIMIT {PER_PAGE}
-        """  # noqa: S608 -- the pieces above; the values are parameters
-    # bm25() only works in the statement that queries the FTS table: it is computed first.
+        matches = f"""
+            SELECT e.id, e.kind, e.object_id, e.date,
+                ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', e.rank_vector, %(query)s::tsquery, 1)
+                    AS rank
+            FROM search_entry e
+            WHERE e.search_vector @@ %(query)s::tsquery {org_filter}"""  # noqa: S608 -- constants
+        order = "rank DESC, date DESC NULLS LAST, id"
+    else:
+        # bm25() only works in the statement that queries the FTS table: it is computed first.
+        matches = f"""
+            SELECT e.id, e.kind, e.object_id, e.date, f.rank
+            FROM (
+                SELECT rowid, bm25(search_entry_fts, 10.0, 1.0) AS rank
+                FROM search_entry_fts WHERE search_entry_fts MATCH %(query)s
+            ) f JOIN search_entry e ON e.id = f.rowid
+            WHERE true {org_filter}"""  # noqa: S608 -- constants
+        order = "rank, date DESC NULLS LAST, id DESC"
     return f"""
-        WITH f AS MATERIALIZED (
-            SELECT rowid, bm25(search_entry_fts, 10.0, 1.0) AS rank
-            FROM search_entry_fts WHERE search_entry_fts MATCH %(query)s
-        )
-        SELECT e.kind, e.object_id, f.rank, count(*) OVER () AS total
-        FROM f JOIN search_entry e ON e.id = f.rowid
-        WHERE true {org_filter} AND {visible}
-        ORDER BY f.rank, e.date DESC NULLS LAST, e.id DESC
-        LIMIT {PER_PAGE}
+        WITH m AS MATERIALIZED ({matches}),
+        v AS MATERIALIZED ({visible})
+        SELECT kind, object_id, rank, count(*) OVER () AS total
+        FROM v ORDER BY {order} LIMIT {PER_PAGE}
     """  # noqa: S608 -- the pieces above; the values are parameters
 
 

@@ -153,17 +153,14 @@ def _reader_q(model: type[models.Model], principal: Principal, prefix: str, now:
         if principal.member_organization_ids and spec.organizations:
             # A correlated EXISTS, not a join: a join over many-to-many paths would duplicate
             # rows, and an uncorrelated IN (SELECT …) would scan every row of the model.
-            members_see = model._default_manager.filter(
-                Q.create(
-                    [
-                        _live_path_q(model, path, principal.member_organization_ids)
-                        for path in spec.organizations
-                    ],
-                    connector=Q.OR,
-                ),
-                pk=OuterRef(f"{prefix}pk"),
-            )
-            access |= Q(Exists(members_see))
+            # One EXISTS per path: a single EXISTS over all paths left-joins every path for
+            # every row, about ten times the cost per row on PostgreSQL.
+            for path in spec.organizations:
+                members_see = model._default_manager.filter(
+                    _live_path_q(model, path, principal.member_organization_ids),
+                    pk=OuterRef(f"{prefix}pk"),
+                )
+                access |= Q(Exists(members_see))
         q &= access
     return q
 

@@ -1,7 +1,8 @@
 """PostgreSQL full-text search over `search.Entry` rows (DESIGN.md §6).
 
 The index is the weighted `search_vector` column of migration 0003 (title A, text B, the
-`german` configuration) with its GIN index. A search is three short statements:
+`german` configuration) with its GIN index; matches are ranked by the short `rank_vector` of
+migration 0004. A search is three short statements:
 
 1. the parsed query becomes one tsquery (`websearch_to_tsquery` per clause, see `tsquery`);
 2. one statement finds every match once through the GIN index (ranked with ts_rank_cd when
@@ -39,16 +40,19 @@ from search.models import Entry, Kind
 from search.query import Clause, ParsedQuery
 
 CONFIG = "german"
-# Weights of D, C, B (text) and A (title): a title match counts two and a half times a match
-# in the text. Normalization 1 divides by 1 + log(length), so that a long attachment that
-# repeats a word does not bury the paper that carries it in its title.
-RANK = "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search_entry.search_vector, %s::tsquery, 1)"
+# Matches are ranked on the title and the opening of the text (migration 0004: `rank_vector`,
+# kept in the row), not on the whole text, whose vector would have to be read back from
+# out-of-line storage for every match. Weights of D, C, B (text) and A (title): a title match
+# counts two and a half times one in the text. Normalization 1 divides by 1 + log(length), so
+# that an opening that repeats a word does not bury the paper that carries it in its title.
+RANK = "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search_entry.rank_vector, %s::tsquery, 1)"
+RANK_TEXT_CHARS = 1500  # migration 0004
 MATCH = "search_entry.search_vector @@ %s::tsquery"
 GIN_INDEX = "search_entry_search_vector"  # migration 0003
 MAX_PER_PAGE = 100
 # Beyond this the page is empty anyway; the bound keeps OFFSET within bigint.
 MAX_PAGE = 1_000_000
-# Private-use code points mark the matches in ts_headline's output: they are removed from the
+# Private-use code points mark the matches in ts_headline's output: they are replaced in the
 # text first, so they cannot come from the document, and html.escape leaves them alone.
 START, STOP = "\ue000", "\ue001"
 HEADLINE_OPTIONS = (
@@ -56,9 +60,9 @@ HEADLINE_OPTIONS = (
     "MaxFragments=1, HighlightAll=false"
 )
 # ts_headline reads this many characters, starting a little before the first match.
-WINDOW_CHARS = 1200
-WINDOW_LEAD = 200
-# Characters the index reads as spaces (migration 0003: PostgreSQL's parser would glue
+WINDOW_CHARS = 800
+WINDOW_LEAD = 150
+# Characters the index reads as spaces (migrations 0003, 0004: PostgreSQL's parser would glue
 # "2019/0012" into one token and take "<script>" for a tag). For ts_headline they become
 # look-alikes that the parser also reads as spaces, so it finds the same words; the snippet
 # shows the originals again.

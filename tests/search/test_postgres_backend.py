@@ -17,7 +17,7 @@ from documents.models import ExtractionState, File, FilePage, Paper
 from ratsinfo.models import Body, Organization
 from search.backends import database
 from search.backends.base import Filters, Results, SearchRequest
-from search.backends.postgres import GLUE, PostgresBackend
+from search.backends.postgres import GLUE, RANK_TEXT_CHARS, PostgresBackend
 from search.entries import PAGE_SEPARATOR
 from search.models import Entry
 from search.query import parse
@@ -312,12 +312,26 @@ def test_gin_index_exists_on_the_weighted_vector() -> None:
 def test_index_and_snippets_split_text_at_the_same_characters() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef "
-            "WHERE adrelid = 'search_entry'::regclass"
+            "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+            "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+            "WHERE d.adrelid = 'search_entry'::regclass"
         )
-        (expression,) = cursor.fetchone()
+        expressions = dict(cursor.fetchall())
 
-    assert expression.count(f"'{GLUE}'") == 2
+    assert set(expressions) == {"search_vector", "rank_vector"}
+    assert all(e.count(f"'{GLUE}'") == 2 for e in expressions.values())
+    assert f'left"(text, {RANK_TEXT_CHARS})' in expressions["rank_vector"]
+
+
+def test_word_deep_in_a_long_file_is_found_on_its_page(backend, body, citizen) -> None:
+    paper = _paper(body, "Vorlage")
+    filler = "Die Verwaltung berichtet über den Stand der Arbeiten. " * 200
+    _file(paper, "Bericht", [filler, filler, filler + " Die Lärmschutzwand kommt."])
+    backend.rebuild()
+
+    (hit,) = _search(backend, "Lärmschutzwand", citizen).hits
+
+    assert (hit.page, "<mark>Lärmschutzwand</mark>" in hit.snippet) == (3, True)
 
 
 def test_search_statement_uses_the_gin_index(backend, body, citizen) -> None:
