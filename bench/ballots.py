@@ -10,10 +10,15 @@ same unique constraint (poll, voter), arriving over the same second on a pool of
 
     python bench/ballots.py            # 2,000 voters
     python bench/ballots.py --quick    # 500 voters
+    python bench/ballots.py --processes 2 # only the two-process mode
     python bench/ballots.py --database-url postgres://postgres@127.0.0.1:5432/bench_ballots
 
-The database is created if missing and migrated; each run seeds a meeting of its own. Ends with
-one JSON line (DESIGN.md §9).
+Modes (`--processes`, default `1 2`): one daphne process with the in-memory channel layer, and
+two daphne processes sharing the meeting's group through Redis (`BENCH_REDIS_URL`, default
+redis://127.0.0.1:6379, a channel prefix of this run's own), the voters split evenly between
+them; the two-process mode is skipped if Redis is not reachable. The database is created if
+missing and migrated; each mode seeds a meeting of its own. Ends with one JSON line (DESIGN.md
+§9), figures per mode.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import resource
+import secrets
 import statistics
 import sys
 import time
@@ -42,6 +49,7 @@ from tests.live.server import (  # noqa: E402
     cookie_header,
     database_migrate,
     live_environment,
+    redis_reachable,
     town_seed,
 )
 
@@ -51,6 +59,7 @@ GOAL = f"ack p99 < {GOAL_P99_MS:.0f} ms, stored == acknowledged, none twice"
 SPREAD_S = 1.0
 CONNECT_BATCH = 100
 INSERT_POOL = 10
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -58,6 +67,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="500 voters")
     parser.add_argument("--voters", type=int, help="eligible voters (default 2000)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        choices=[1, 2],
+        default=[1, 2],
+        help="daphne processes per mode; 2 shares the groups through Redis (default: 1 2)",
+    )
     return parser.parse_args(argv)
 
 
@@ -87,20 +104,24 @@ def percentiles(latencies: list[float]) -> dict[str, float]:
 # --- Ballots over websockets ------------------------------------------------------------------
 
 
-async def cast_all(url: str, town: dict[str, Any]) -> tuple[list[float], list[dict[str, Any]]]:
+async def cast_all(
+    urls: list[str], town: dict[str, Any]
+) -> tuple[list[float], list[dict[str, Any]]]:
+    """Every member votes over their own websocket, the members split evenly over `urls` (one
+    per server process)."""
     cookies = town["member_cookies"]
     sockets: list[ClientConnection] = []
     for start in range(0, len(cookies), CONNECT_BATCH):
         batch = await asyncio.gather(
             *(
                 connect(
-                    url,
+                    urls[(start + i) % len(urls)],
                     origin=ORIGIN,  # type: ignore[arg-type]  # Origin is a str alias
                     additional_headers=cookie_header(cookie),
                     open_timeout=120,
                     max_queue=None,
                 )
-                for cookie in cookies[start : start + CONNECT_BATCH]
+                for i, cookie in enumerate(cookies[start : start + CONNECT_BATCH])
             )
         )
         for ws in batch:
@@ -200,9 +221,57 @@ async def inserts(database_url: str, count: int) -> list[float]:
 # --- The run ----------------------------------------------------------------------------------
 
 
+MODE_LABELS = {1: "one_process", 2: "two_processes_redis"}
+ROW_LABELS = {1: "ballot over websocket, 1 proc", 2: "same, 2 procs + Redis"}
+
+
+def run_mode(
+    processes: int, env: dict[str, str], database_url: str, voters: int, var_dir: Path
+) -> dict[str, Any]:
+    """Seed a meeting, let its `voters` vote on `processes` daphne processes; the figures."""
+    if processes > 1:
+        env = {
+            **env,
+            "REDIS_URL": REDIS_URL,
+            "REDIS_CHANNEL_PREFIX": f"bench-ballots-{secrets.token_hex(6)}",
+        }
+    town = town_seed(env, members=voters)
+    servers: list[Server] = []
+    try:
+        for n in range(processes):
+            servers.append(Server(env, var_dir / f"daphne-{processes}-{n}.log").start())
+        urls = [server.ws_url(town["meeting_id"]) for server in servers]
+        latencies, replies = asyncio.run(cast_all(urls, town))
+    finally:
+        for server in servers:
+            server.stop()
+    acknowledged = sum(1 for r in replies if r["ok"] and r["result"]["status"] == "recorded")
+    errors = sorted({r["error"]["code"] for r in replies if not r["ok"]})
+    counts = stored(database_url, town["poll_id"])
+    nothing_lost = (
+        counts["ballots"] == counts["receipts"] == counts["voters"] == acknowledged == voters
+    )
+    return {
+        "processes": processes,
+        **percentiles(latencies),
+        "acknowledged": acknowledged,
+        "errors": errors,
+        **counts,
+        "nothing_lost": nothing_lost,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     voters = args.voters or (500 if args.quick else 2000)
+    modes = sorted(set(args.processes))
+    if 2 in modes and not redis_reachable(REDIS_URL):
+        print(
+            f"Redis at {REDIS_URL} not reachable: the two-process mode is skipped.", file=sys.stderr
+        )
+        modes.remove(2)
+    if not modes:
+        raise SystemExit("no mode left to run")
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     database_create(args.database_url)
@@ -210,42 +279,48 @@ def main(argv: list[str] | None = None) -> int:
     var_dir.mkdir(parents=True, exist_ok=True)
     # Production setting for live sessions (deploy/.env.example): connections are reused.
     env = live_environment(args.database_url, var_dir, DATABASE_CONN_MAX_AGE="60")
-    print("Migrating and seeding …", file=sys.stderr)
+    print("Migrating …", file=sys.stderr)
     database_migrate(env)
-    town = town_seed(env, members=voters)
 
     baseline = percentiles(asyncio.run(inserts(args.database_url, voters)))
-    server = Server(env, var_dir / "daphne.log").start()
-    try:
-        latencies, replies = asyncio.run(cast_all(server.ws_url(town["meeting_id"]), town))
-    finally:
-        server.stop()
-    acknowledged = sum(1 for r in replies if r["ok"] and r["result"]["status"] == "recorded")
-    errors = sorted({r["error"]["code"] for r in replies if not r["ok"]})
-    counts = stored(args.database_url, town["poll_id"])
-    figures: dict[str, Any] = {
-        **percentiles(latencies),
-        "acknowledged": acknowledged,
-        "errors": errors,
-        **counts,
+    figures: dict[str, dict[str, Any]] = {}
+    for processes in modes:
+        print(f"{processes} process(es): seeding {voters} voters …", file=sys.stderr)
+        figures[MODE_LABELS[processes]] = run_mode(
+            processes, env, args.database_url, voters, var_dir
+        )
+    ratio = {
+        mode: round(row["p99_ms"] / max(baseline["p99_ms"], 0.1), 2)
+        for mode, row in figures.items()
     }
-    nothing_lost = (
-        counts["ballots"] == counts["receipts"] == counts["voters"] == acknowledged == voters
-    )
-    ratio = round(figures["p99_ms"] / max(baseline["p99_ms"], 0.1), 2)
-    met = figures["p99_ms"] < GOAL_P99_MS and nothing_lost
+    met = {
+        mode: row["p99_ms"] < GOAL_P99_MS and row["nothing_lost"] for mode, row in figures.items()
+    }
 
     print(f"\n{voters} voters casting within {SPREAD_S:.0f} s (ms until acknowledged)")
-    print(f"{'':<28}{'p50':>9}{'p99':>9}{'max':>9}")
-    for label, row in [("plain INSERT (baseline)", baseline), ("ballot over websocket", figures)]:
-        print(f"{label:<28}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['max_ms']:>9.1f}")
-    print(
-        f"acknowledged {acknowledged}, ballots stored {counts['ballots']}, receipts "
-        f"{counts['receipts']}, distinct voters {counts['voters']}, errors {errors or 'none'}\n"
-    )
+    print(f"{'':<32}{'p50':>9}{'p99':>9}{'max':>9}  stored = acknowledged")
+    rows: list[tuple[str, dict[str, Any]]] = [("plain INSERT (baseline)", baseline)]
+    rows += [(ROW_LABELS[row["processes"]], row) for row in figures.values()]
+    for label, row in rows:
+        summary = ""
+        if "acknowledged" in row:
+            summary = (
+                f"  {row['ballots']} = {row['acknowledged']} (receipts {row['receipts']}, "
+                f"voters {row['voters']}, errors {row['errors'] or 'none'})"
+            )
+        print(
+            f"{label:<32}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['max_ms']:>9.1f}{summary}"
+        )
+    print()
     line = {
         "bench": "ballots",
-        "params": {"voters": voters, "spread_s": SPREAD_S, "database": "postgresql"},
+        "params": {
+            "voters": voters,
+            "spread_s": SPREAD_S,
+            "database": "postgresql",
+            "processes": modes,
+            "cpus": os.cpu_count(),
+        },
         "figures": figures,
         "baseline": baseline,
         "ratio": ratio,
