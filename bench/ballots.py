@@ -104,11 +104,24 @@ def percentiles(latencies: list[float]) -> dict[str, float]:
 # --- Ballots over websockets ------------------------------------------------------------------
 
 
+def cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU the processes `pids` have used so far (Linux /proc), or None."""
+    total = 0.0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
 async def cast_all(
-    urls: list[str], town: dict[str, Any]
-) -> tuple[list[float], list[dict[str, Any]]]:
+    urls: list[str], town: dict[str, Any], server_pids: list[int]
+) -> tuple[list[float], list[dict[str, Any]], float | None]:
     """Every member votes over their own websocket, the members split evenly over `urls` (one
-    per server process)."""
+    per server process). Also returns the CPU seconds the servers spent while the ballots were
+    cast and answered (on a shared machine a steadier figure than the latencies)."""
     cookies = town["member_cookies"]
     sockets: list[ClientConnection] = []
     for start in range(0, len(cookies), CONNECT_BATCH):
@@ -155,10 +168,13 @@ async def cast_all(
                 return (time.perf_counter() - started) * 1000, message
         raise ConnectionError(f"voter {n}: connection closed before the reply")
 
+    cpu_before = cpu_seconds(server_pids)
     results = await asyncio.gather(*(vote(n, ws) for n, ws in enumerate(sockets)))
+    cpu_after = cpu_seconds(server_pids)
+    cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
     for start in range(0, len(sockets), CONNECT_BATCH):
         await asyncio.gather(*(ws.close() for ws in sockets[start : start + CONNECT_BATCH]))
-    return [r[0] for r in results], [r[1] for r in results]
+    return [r[0] for r in results], [r[1] for r in results], cpu
 
 
 def stored(database_url: str, poll_id: int) -> dict[str, int]:
@@ -241,7 +257,8 @@ def run_mode(
         for n in range(processes):
             servers.append(Server(env, var_dir / f"daphne-{processes}-{n}.log").start())
         urls = [server.ws_url(town["meeting_id"]) for server in servers]
-        latencies, replies = asyncio.run(cast_all(urls, town))
+        pids = [server.process.pid for server in servers if server.process is not None]
+        latencies, replies, cpu_s = asyncio.run(cast_all(urls, town, pids))
     finally:
         for server in servers:
             server.stop()
@@ -258,6 +275,7 @@ def run_mode(
         "errors": errors,
         **counts,
         "nothing_lost": nothing_lost,
+        "server_cpu_ms_per_ballot": round(cpu_s * 1000 / voters, 3) if cpu_s is not None else None,
     }
 
 
@@ -306,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         if "acknowledged" in row:
             summary = (
                 f"  {row['ballots']} = {row['acknowledged']} (receipts {row['receipts']}, "
-                f"voters {row['voters']}, errors {row['errors'] or 'none'})"
+                f"voters {row['voters']}, errors {row['errors'] or 'none'}); "
+                f"server CPU {row['server_cpu_ms_per_ballot']} ms per ballot"
             )
         print(
             f"{label:<32}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['max_ms']:>9.1f}{summary}"

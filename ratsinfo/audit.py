@@ -48,9 +48,11 @@ def audit_build(
     after: Any = None,
     body_id: int | None,
     meeting_id: int | None = None,
+    object_repr: str | None = None,
 ) -> AuditEvent:
     """The unsaved event `audit_record` would append, for services that write many at once
-    (`AuditEvent.objects.bulk_create`, in the same transaction as the changes)."""
+    (`AuditEvent.objects.bulk_create`, in the same transaction as the changes). Such services
+    may pass `object_repr`, `str(obj)` as they already know it, to spare a query per event."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent(
         actor=user,
@@ -58,7 +60,7 @@ def audit_build(
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
+        object_repr=(str(obj) if object_repr is None else object_repr)[:255],
         body_id=body_id,
         meeting_id=meeting_id,
         before=before,

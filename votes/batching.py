@@ -7,6 +7,12 @@ become the next batch, one transaction and a handful of queries for all of them
 (`votes.services.ballots_cast`). Every sender waits for its own outcome, so a ballot is still
 acknowledged only after the batch holding it has committed; a rejected ballot is answered
 alone and costs the others nothing.
+
+Where the database takes concurrent writers (PostgreSQL), up to `CONCURRENCY` batches of a poll
+are written at once, each in its own thread: while one waits for the database, the next is
+built. A connection sends its next message only after the reply to the last, so one member's
+ballots never race each other in two batches; two connections of one member may, and the
+unique receipt decides (votes.services.ballots).
 """
 
 from __future__ import annotations
@@ -24,15 +30,18 @@ MAX_BATCH = 250
 # Collect for this long after the first request of an idle poll: a council of 33 hardly
 # notices, a convention of 2,000 gets full batches.
 WINDOW_SECONDS = 0.005
+# Batches of one poll in flight at once where the database allows it (one on SQLite).
+CONCURRENCY = 2
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
 class Batcher(Generic[Item, Result]):
-    """Runs `run(items)` in a worker thread for the requests queued under one key, one batch
-    at a time; `run` returns one result or exception per item, in order. Lives on the running
-    event loop."""
+    """Runs `run(items)` in a worker thread for the requests queued under one key, up to
+    `concurrency` batches at a time (one where `thread_sensitive()`: Django's one sync thread);
+    `run` returns one result or exception per item, in order. Lives on the running event
+    loop."""
 
     def __init__(
         self,
@@ -41,25 +50,36 @@ class Batcher(Generic[Item, Result]):
         thread_sensitive: Callable[[], bool],
         max_batch: int = MAX_BATCH,
         window: float = WINDOW_SECONDS,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         self.run = run
         self.thread_sensitive = thread_sensitive
         self.max_batch = max_batch
         self.window = window
+        self.concurrency = concurrency
         self.loop = asyncio.get_running_loop()
         self.queue: list[tuple[Item, asyncio.Future[Result]]] = []
-        self.worker: asyncio.Task[None] | None = None
+        self.workers: set[asyncio.Task[None]] = set()
+        # Workers waiting out the collecting window: they will take what arrives meanwhile.
+        self.collecting = 0
 
     async def submit(self, item: Item) -> Result:
         """The item's result once its batch has run; raises its exception."""
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self.queue.append((item, future))
-        if self.worker is None or self.worker.done():
-            self.worker = asyncio.get_running_loop().create_task(self._work())
+        limit = 1 if self.thread_sensitive() else self.concurrency
+        if not self.collecting and len(self.workers) < limit:
+            worker = asyncio.get_running_loop().create_task(self._work())
+            self.workers.add(worker)
+            worker.add_done_callback(self.workers.discard)
         return await asyncio.shield(future)
 
     async def _work(self) -> None:
-        await asyncio.sleep(self.window)
+        self.collecting += 1
+        try:
+            await asyncio.sleep(self.window)
+        finally:
+            self.collecting -= 1
         while self.queue:
             batch, self.queue = self.queue[: self.max_batch], self.queue[self.max_batch :]
             items = [item for item, _future in batch]

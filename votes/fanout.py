@@ -25,6 +25,8 @@ from votes.events import redact_for_viewer
 
 logger = logging.getLogger(__name__)
 
+YIELD_EVERY = 50
+
 
 class Subscriber(Protocol):
     """What the hub needs of a consumer (votes.consumers.MeetingConsumer)."""
@@ -96,7 +98,10 @@ class MeetingHub:
         """Write `event` to every subscriber, redacted for each: one encoding per viewer
         class."""
         texts: dict[frozenset[int], str] = {}
-        for subscriber in list(self.subscribers):
+        for n, subscriber in enumerate(list(self.subscribers), start=1):
+            if n % YIELD_EVERY == 0:
+                # Let the server write out what is queued (and read ballots) meanwhile.
+                await asyncio.sleep(0)
             visible = subscriber.visible_item_ids_or_none()
             item: str | dict[str, Any]
             if visible is None:

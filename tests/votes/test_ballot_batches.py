@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -220,6 +221,50 @@ def test_a_failing_batch_fails_each_of_its_requests_and_the_next_batch_runs() ->
     assert [type(r).__name__ for r in first] == ["RuntimeError", "RuntimeError", "int"]
     assert later == 7
     assert calls == [[0, 1], [2], [7]]
+
+
+def _in_flight_peak(*, thread_sensitive: bool) -> tuple[int, list[int]]:
+    """Submit 4 requests, 30 ms apart, to a batcher whose run takes 100 ms; the most batches
+    running at once and every result."""
+    lock = threading.Lock()
+    running = [0, 0]  # now, peak
+
+    def run(items: list[int]) -> list[int | Exception]:
+        with lock:
+            running[0] += 1
+            running[1] = max(running[1], running[0])
+        time.sleep(0.1)
+        with lock:
+            running[0] -= 1
+        return [n * 2 for n in items]
+
+    async def main() -> list[int]:
+        batcher: Batcher[int, int] = Batcher(
+            run, thread_sensitive=lambda: thread_sensitive, window=0.005
+        )
+
+        async def later(n: int) -> int:
+            await asyncio.sleep(0.03 * n)
+            return await batcher.submit(n)
+
+        return await asyncio.gather(*(later(n) for n in range(4)))
+
+    results = asyncio.run(main())
+    return running[1], results
+
+
+def test_batches_of_one_poll_overlap_where_the_database_takes_concurrent_writers() -> None:
+    peak, results = _in_flight_peak(thread_sensitive=False)
+
+    assert peak == 2
+    assert results == [0, 2, 4, 6]
+
+
+def test_batches_run_one_at_a_time_in_djangos_sync_thread() -> None:
+    peak, results = _in_flight_peak(thread_sensitive=True)
+
+    assert peak == 1
+    assert results == [0, 2, 4, 6]
 
 
 # --- PostgreSQL: batches racing each other ----------------------------------------------------

@@ -227,16 +227,19 @@ def _record(
     """Write the receipts, ballots and audit events of first ballots, in bulk; the
     acknowledgement per voter recorded (voters another transaction recorded first are
     missing: their requests are repeats)."""
-    # The name is all the audit trail and a receipt's str() need.
-    people = Person.objects.only("id", "name").in_bulk(list(firsts))
+    # The name is all the audit trail and a receipt's str() need. Rows are built from ids:
+    # at 2,000 ballots a second, model instances and related descriptors per voter count.
+    names: dict[int, str] = dict(
+        Person.objects.filter(pk__in=list(firsts)).values_list("id", "name")
+    )
 
     def receipt_of(voter: int) -> BallotReceipt:
         request = requests[firsts[voter]]
         return BallotReceipt(
-            poll=poll,
-            voter=people[voter],
+            poll_id=poll.pk,
+            voter_id=voter,
             idempotency_key=request.idempotency_key[:100],
-            recorded_by=request.user,
+            recorded_by_id=request.user.pk,
         )
 
     receipts: list[BallotReceipt] = []
@@ -259,7 +262,7 @@ def _record(
     if poll.kind == Kind.SECRET:
         secret = [
             SecretBallot(
-                poll=poll,
+                poll_id=poll.pk,
                 choice=requests[firsts[r.voter_id]].choice,
                 candidate_id=requests[firsts[r.voter_id]].candidate_id,
             )
@@ -272,7 +275,7 @@ def _record(
         Ballot.objects.bulk_create(
             [
                 Ballot(
-                    poll=poll,
+                    poll_id=poll.pk,
                     voter_id=r.voter_id,
                     choice=requests[firsts[r.voter_id]].choice,
                     candidate_id=requests[firsts[r.voter_id]].candidate_id,
@@ -282,19 +285,25 @@ def _record(
         )
     acks: dict[int, BallotAck] = {}
     audits: list[AuditEvent] = []
+    poll_repr = str(poll)
+    # One translation per distinct choice, not per ballot.
+    confirmations: dict[str, str] = {}
     for receipt in receipts:
         request = requests[firsts[receipt.voter_id]]
         label = _label(candidates, request.choice, request.candidate_id)
+        name = names[receipt.voter_id]
         audits.append(
-            _audit_build(request.user, poll, receipt, people[receipt.voter_id].name, label, None)
+            _audit_build(request.user, poll, receipt, name, label, None, f"{name} – {poll_repr}")
         )
+        if label not in confirmations:
+            confirmations[label] = _("Ihre Stimme „%(choice)s“ wurde gezählt.") % {"choice": label}
         acks[receipt.voter_id] = BallotAck(
             poll.pk,
             receipt.voter_id,
             request.choice,
             request.candidate_id,
             "recorded",
-            _("Ihre Stimme „%(choice)s“ wurde gezählt.") % {"choice": label},
+            confirmations[label],
         )
     AuditEvent.objects.bulk_create(audits)
     progress_mark_on_commit(poll.pk)
@@ -384,7 +393,13 @@ def _audit_ballot(
 
 
 def _audit_build(
-    user: Any, poll: Poll, receipt: BallotReceipt, name: str, label: str, changed_from: str | None
+    user: Any,
+    poll: Poll,
+    receipt: BallotReceipt,
+    name: str,
+    label: str,
+    changed_from: str | None,
+    receipt_repr: str | None = None,
 ) -> AuditEvent:
     named = poll.kind in (Kind.NAMED, Kind.ELECTION)
     before: dict[str, Any] | None
@@ -410,6 +425,7 @@ def _audit_build(
         message=message,
         body_id=poll.body_id,
         meeting_id=poll.meeting_id,
+        object_repr=receipt_repr,
     )
 
 
