@@ -12,6 +12,12 @@ crosses the network instead of one per screen.
 A consumer busy answering one of its own messages holds events back until its reply is out,
 so it sees them in the order a per-connection group membership gave: the reply to a ballot
 before the progress that counts it.
+
+With several processes each one coalesces its own ballots' progress (votes.progress), so a
+screen would get one `poll.progress` per process and interval. The hub coalesces once more on
+the way out: at most one progress per poll every `PROGRESS_INTERVAL_SECONDS` to its screens,
+the highest count of the interval at its end, and any progress still held goes out before the
+next other event of that poll (a result never overtakes a count).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from votes.events import redact_for_viewer
 logger = logging.getLogger(__name__)
 
 YIELD_EVERY = 50
+PROGRESS_INTERVAL_SECONDS = 0.25
 
 
 class Subscriber(Protocol):
@@ -57,6 +64,14 @@ class MeetingHub:
         self.channel: str | None = None
         self.reader: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()
+        # Per poll: when its last progress went out, and the progress held until the interval
+        # ends (with the timer that sends it).
+        self.progress_sent: dict[Any, float] = {}
+        self.progress_voted: dict[Any, int] = {}
+        self.progress_held: dict[Any, dict[str, Any]] = {}
+        self.progress_timers: dict[Any, asyncio.TimerHandle] = {}
+        # Deliveries run one at a time, in order, whether a read or a timer starts them.
+        self.delivering = asyncio.Lock()
 
     async def join(self, subscriber: Subscriber) -> None:
         """Add `subscriber`; returns once the group subscription is in place, so no event
@@ -77,6 +92,10 @@ class MeetingHub:
             self.channel, self.reader = None, None
             if reader is not None:
                 reader.cancel()
+            for timer in self.progress_timers.values():
+                timer.cancel()
+            self.progress_timers.clear()
+            self.progress_held.clear()
             await self.layer.group_discard(self.group, channel)
 
     async def _read(self, channel: str) -> None:
@@ -90,9 +109,57 @@ class MeetingHub:
                 await asyncio.sleep(0.5)
                 continue
             try:
-                await self.deliver(message)
+                await self.forward(message)
             except Exception:
                 logger.exception("Forwarding an event of %s failed", self.group)
+
+    async def forward(self, event: dict[str, Any]) -> None:
+        """Deliver `event`, coalescing poll progress (see the module's docstring)."""
+        poll_id = event.get("poll_id")
+        if event.get("type") == "poll.progress":
+            if event.get("voted", 0) < self.progress_voted.get(poll_id, 0):
+                return  # another process's older count: a ballot is never taken back
+            now = self.loop.time()
+            last = self.progress_sent.get(poll_id)
+            held = self.progress_held.get(poll_id)
+            if last is not None and now - last < PROGRESS_INTERVAL_SECONDS:
+                if held is None or event.get("voted", 0) >= held.get("voted", 0):
+                    self.progress_held[poll_id] = event
+                if poll_id not in self.progress_timers:
+                    self.progress_timers[poll_id] = self.loop.call_at(
+                        last + PROGRESS_INTERVAL_SECONDS, self._release_progress, poll_id
+                    )
+                return
+            self.progress_sent[poll_id] = now
+            self.progress_voted[poll_id] = event.get("voted", 0)
+            async with self.delivering:
+                await self.deliver(event)
+            return
+        if poll_id is not None and poll_id in self.progress_held:
+            await self._flush_progress(poll_id)
+        async with self.delivering:
+            await self.deliver(event)
+
+    def _release_progress(self, poll_id: Any) -> None:
+        self.progress_timers.pop(poll_id, None)
+        self.loop.create_task(self._flush_progress(poll_id))
+
+    async def _flush_progress(self, poll_id: Any) -> None:
+        timer = self.progress_timers.pop(poll_id, None)
+        if timer is not None:
+            timer.cancel()
+        held = self.progress_held.pop(poll_id, None)
+        if held is None:
+            return
+        self.progress_sent[poll_id] = self.loop.time()
+        self.progress_voted[poll_id] = max(
+            self.progress_voted.get(poll_id, 0), held.get("voted", 0)
+        )
+        try:
+            async with self.delivering:
+                await self.deliver(held)
+        except Exception:
+            logger.exception("Forwarding an event of %s failed", self.group)
 
     async def deliver(self, event: dict[str, Any]) -> None:
         """Write `event` to every subscriber, redacted for each: one encoding per viewer
