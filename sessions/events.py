@@ -51,13 +51,28 @@ class AttendanceChangedEvent(TypedDict):
     summary: AttendanceSummary
 
 
-class ConflictDeclaredEvent(TypedDict):
-    type: Literal["conflict.declared"]
+ConflictEventType = Literal["conflict.declared", "conflict.withdrawn"]
+
+
+class ConflictEvent(TypedDict):
+    # conflict.withdrawn: the declaration is gone, the person takes part again.
+    type: ConflictEventType
     meeting_id: int
     agenda_item_id: int
     item_public: bool
     person_id: int
     name: str
+
+
+class ConflictInfo(TypedDict):
+    """A declaration as the chair's console lists it."""
+
+    id: int
+    agenda_item_id: int
+    item_number: str
+    person_id: int
+    name: str
+    reason: str
 
 
 class SpeakersChangedEvent(TypedDict):
@@ -103,9 +118,11 @@ def attendance_changed(
     }
 
 
-def conflict_declared(item: AgendaItem, person_id: int, name: str) -> ConflictDeclaredEvent:
+def conflict_changed(
+    item: AgendaItem, person_id: int, name: str, kind: ConflictEventType
+) -> ConflictEvent:
     return {
-        "type": "conflict.declared",
+        "type": kind,
         "meeting_id": item.meeting_id,
         "agenda_item_id": item.pk,
         "item_public": item.public,
@@ -147,6 +164,7 @@ def non_public_item_label() -> str:
 REDACTED_KEYS: dict[str, dict[str, Any]] = {
     "speakers.changed": {"speakers": []},
     "conflict.declared": {"person_id": 0, "name": ""},
+    "conflict.withdrawn": {"person_id": 0, "name": ""},
 }
 
 

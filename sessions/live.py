@@ -1,5 +1,6 @@
 """Writes of a live meeting: start and close it, move the current agenda item, record
-attendance and conflicts of interest. The speaker list is in `sessions/speakers.py`.
+attendance, declare and withdraw conflicts of interest. The speaker list is in
+`sessions/speakers.py`.
 
 Each service is one transaction that locks the meeting row it checks, appends an audit event
 and broadcasts its live event after commit (DESIGN.md §4, §5). Only the chair or clerk (a
@@ -41,6 +42,10 @@ OPEN_STATES = frozenset({State.SCHEDULED, State.INVITED, State.RUNNING})
 # DomainError to refuse (votes refuses while a poll is open). Lets apps above veto without
 # this app importing them (DESIGN.md §1).
 meeting_closing = Signal()
+# Sent inside `conflict_withdraw`'s transaction with the locked meeting, the item and the
+# person; a receiver raises a DomainError to refuse (votes refuses while a poll on the item is
+# open: eligibility is fixed when a poll opens and must not change while it runs).
+conflict_withdrawing = Signal()
 
 
 def lock_meeting(meeting_id: int) -> Meeting:
@@ -261,6 +266,21 @@ def attendance_record(
     return attendance
 
 
+def _conflict_target(
+    agenda_item_id: int, user: Any, person_id: int | None, action: str
+) -> tuple[AgendaItem, Meeting, int]:
+    """The item, its locked meeting (refused unless still open) and the person `user` acts for
+    in a conflict declaration or withdrawal."""
+    item = AgendaItem.objects.select_related("meeting").get(pk=agenda_item_id)
+    meeting = lock_meeting(item.meeting_id)
+    if meeting.state not in OPEN_STATES:
+        raise MeetingStateRejected(
+            _("Die Sitzung „%(meeting)s“ ist beendet.") % {"meeting": meeting}
+        )
+    acting = acting_person_id(user=user, meeting=meeting, person_id=person_id, action=action)
+    return item, meeting, acting
+
+
 @transaction.atomic
 def conflict_declare(
     *, agenda_item_id: int, user: Any, person_id: int | None = None, reason: str = ""
@@ -272,14 +292,8 @@ def conflict_declare(
     Raises PermissionDenied for non-members or a member acting for someone else,
     MeetingStateRejected for a closed or cancelled meeting, ConflictRejected for a person of
     another body, AgendaItem.DoesNotExist for an unknown item."""
-    item = AgendaItem.objects.select_related("meeting").get(pk=agenda_item_id)
-    meeting = lock_meeting(item.meeting_id)
-    if meeting.state not in OPEN_STATES:
-        raise MeetingStateRejected(
-            _("Die Sitzung „%(meeting)s“ ist beendet.") % {"meeting": meeting}
-        )
-    acting = acting_person_id(
-        user=user, meeting=meeting, person_id=person_id, action=_("Befangenheit erklären")
+    item, meeting, acting = _conflict_target(
+        agenda_item_id, user, person_id, _("Befangenheit erklären")
     )
     try:
         person = person_of_body(meeting, acting)
@@ -302,6 +316,57 @@ def conflict_declare(
         meeting_id=meeting.pk,
     )
     send_event_on_commit(
-        meeting_group(meeting.pk), events.conflict_declared(item, person.pk, person.name)
+        meeting_group(meeting.pk),
+        events.conflict_changed(item, person.pk, person.name, "conflict.declared"),
+    )
+    return declaration
+
+
+@transaction.atomic
+def conflict_withdraw(
+    *, agenda_item_id: int, user: Any, person_id: int | None = None
+) -> ConflictDeclaration:
+    """Withdraw a declared conflict of interest on the item: a member for themself, the chair
+    for anyone. The person takes part in debate again and is eligible in polls opened from now
+    on. Returns the withdrawn declaration (no longer stored; the audit trail keeps it).
+
+    Raises PermissionDenied for non-members or a member acting for someone else,
+    MeetingStateRejected for a closed or cancelled meeting, ConflictRejected if the person has
+    declared no conflict on the item, AgendaItem.DoesNotExist for an unknown item, and
+    whatever a `conflict_withdrawing` receiver raises (PollRejected while a poll on the item
+    is open)."""
+    item, meeting, acting = _conflict_target(
+        agenda_item_id, user, person_id, _("Befangenheit zurückziehen")
+    )
+    declaration = (
+        ConflictDeclaration.objects.select_for_update()
+        .select_related("person")
+        .filter(agenda_item=item, person_id=acting)
+        .first()
+    )
+    if declaration is None:
+        raise ConflictRejected(
+            _("Für diese Person ist bei „%(item)s“ keine Befangenheit erklärt.") % {"item": item}
+        )
+    person = declaration.person
+    conflict_withdrawing.send(
+        sender=ConflictDeclaration, meeting=meeting, agenda_item=item, person_id=person.pk
+    )
+    audit_record(
+        actor=user,
+        action="conflict.withdraw",
+        obj=declaration,
+        before={"person_id": person.pk, "agenda_item_id": item.pk, "reason": declaration.reason},
+        after=None,
+        message=_("%(person)s ist bei %(item)s nicht mehr befangen")
+        % {"person": person, "item": item},
+        body_id=meeting.body_id,
+        meeting_id=meeting.pk,
+    )
+    # A queryset delete keeps the instance's pk for the caller's reply.
+    ConflictDeclaration.objects.filter(pk=declaration.pk).delete()
+    send_event_on_commit(
+        meeting_group(meeting.pk),
+        events.conflict_changed(item, person.pk, person.name, "conflict.withdrawn"),
     )
     return declaration

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ratsinfo.models import Organization
 from ratsinfo.visibility import is_clerk_of, principal_for, visible
-from sessions.events import AttendanceSummary, Speaker, speaker
+from sessions.events import AttendanceSummary, ConflictInfo, Speaker, speaker
 from sessions.models import AgendaItem, Attendance, ConflictDeclaration, Meeting, SpeakerRequest
 
 # How far back the iCalendar feeds reach; everything after it, future meetings included, is in.
@@ -214,6 +214,37 @@ def conflicted_person_ids(*, agenda_item_id: int | None) -> frozenset[int]:
         return frozenset()
     rows = ConflictDeclaration.objects.filter(agenda_item_id=agenda_item_id)
     return frozenset(rows.values_list("person_id", flat=True))
+
+
+def conflict_list(*, meeting_id: int) -> list[ConflictInfo]:
+    """Every conflict of interest declared on the meeting's items, in agenda order, for the
+    chair's console (it runs the whole meeting, so no visibility filter)."""
+    rows = (
+        ConflictDeclaration.objects.filter(agenda_item__meeting_id=meeting_id)
+        .select_related("person", "agenda_item")
+        .order_by("agenda_item__order", "agenda_item_id", "person__name", "pk")
+    )
+    return [
+        {
+            "id": row.pk,
+            "agenda_item_id": row.agenda_item_id,
+            "item_number": row.agenda_item.number,
+            "person_id": row.person_id,
+            "name": row.person.name,
+            "reason": row.reason,
+        }
+        for row in rows
+    ]
+
+
+def conflicted_item_ids(*, meeting_id: int, person_id: int | None) -> list[int]:
+    """The meeting's items on which the person declared a conflict of interest."""
+    if person_id is None:
+        return []
+    rows = ConflictDeclaration.objects.filter(
+        agenda_item__meeting_id=meeting_id, person_id=person_id
+    ).order_by("agenda_item_id")
+    return list(rows.values_list("agenda_item_id", flat=True))
 
 
 def speaker_list(*, agenda_item_id: int) -> list[Speaker]:

@@ -60,13 +60,34 @@ class PollProgressEvent(TypedDict):
 
 class PollResultEvent(TypedDict):
     # poll.closed and poll.published carry the result; poll.annulled the reason in its text.
+    # `poll` (title, kind, candidates) lets a screen that joined after the opening show it.
     type: Literal["poll.closed", "poll.published", "poll.annulled"]
     meeting_id: int | None
     agenda_item_id: int | None
     item_public: bool
     poll_id: int
     state: str
+    poll: PollInfo
     result: ResultInfo
+
+
+class PollDraftsEvent(TypedDict):
+    # A draft poll was created or annulled. Drafts are the chair's preparation: the broadcast
+    # reaches every screen, and the fan-out tells viewers apart only by the agenda items they
+    # may see (votes/fanout.py), not by role. So it carries nothing about the draft; the
+    # chair's console fetches the drafts with `state.get` (LiveState["drafts"], chairs only).
+    type: Literal["poll.created", "poll.draft_annulled"]
+    meeting_id: int
+
+
+class DraftPoll(TypedDict):
+    """A prepared poll as the chair's console lists it."""
+
+    id: int
+    title: str
+    kind: str
+    agenda_item_id: int | None
+    item_number: str
 
 
 def _item_public(poll: Poll) -> bool:
@@ -131,7 +152,25 @@ def poll_result(
         "item_public": _item_public(poll),
         "poll_id": poll.pk,
         "state": poll.state,
+        "poll": poll_info(poll),
         "result": result_info(poll),
+    }
+
+
+def poll_drafts_changed(
+    meeting_id: int, kind: Literal["poll.created", "poll.draft_annulled"]
+) -> PollDraftsEvent:
+    return {"type": kind, "meeting_id": meeting_id}
+
+
+def draft_poll(poll: Poll) -> DraftPoll:
+    item = poll.agenda_item
+    return {
+        "id": poll.pk,
+        "title": poll.title,
+        "kind": poll.kind,
+        "agenda_item_id": poll.agenda_item_id,
+        "item_number": item.number if item is not None else "",
     }
 
 

@@ -223,6 +223,18 @@ def conflict_declare(ctx: Context, p: dict[str, Any]) -> Result:
     }
 
 
+def conflict_withdraw(ctx: Context, p: dict[str, Any]) -> Result:
+    require_item(ctx, p["agenda_item_id"])
+    declaration = live.conflict_withdraw(
+        agenda_item_id=p["agenda_item_id"], user=ctx.user, person_id=p.get("person_id")
+    )
+    return {
+        "conflict_id": declaration.pk,
+        "agenda_item_id": declaration.agenda_item_id,
+        "person_id": declaration.person_id,
+    }
+
+
 # --- chair ----------------------------------------------------------------------------------
 
 
@@ -326,6 +338,7 @@ ACTIONS: dict[str, Action] = {
     "conflict.declare": Action(
         conflict_declare, {"agenda_item_id": ITEM, "reason": REASON}, "member"
     ),
+    "conflict.withdraw": Action(conflict_withdraw, {"agenda_item_id": ITEM}, "member"),
     "meeting.start": Action(meeting_start, {}, "chair"),
     "meeting.close": Action(meeting_close, {}, "chair"),
     "agenda.current": Action(
@@ -343,6 +356,9 @@ ACTIONS: dict[str, Action] = {
         conflict_declare,
         {"agenda_item_id": ITEM, "person_id": Param("int"), "reason": REASON},
         "chair",
+    ),
+    "conflict.remove": Action(
+        conflict_withdraw, {"agenda_item_id": ITEM, "person_id": Param("int")}, "chair"
     ),
     "speaker.add": Action(
         speaker_request,

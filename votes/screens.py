@@ -1,7 +1,7 @@
 """Reads for the first render of the live screens (chair console, member tablet, room screen,
 public view): the live state of `votes.selectors.meeting_live_state` plus what only a page
-needs (the agenda with its papers, the roll of members, draft polls). Each screen authorizes
-in its getter; the websocket then keeps the page current."""
+needs (the agenda with its papers, the roll of members). Each screen authorizes in its getter;
+the websocket then keeps the page current."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 from documents.selectors.meetings import AgendaEntry, agenda_for_user
 from ratsinfo.models import Membership
-from sessions.models import Attendance, ConflictDeclaration, Meeting
+from sessions.models import Attendance, Meeting
 from sessions.selectors import LiveViewer, live_viewer_get
-from votes.models import Poll
 from votes.selectors import LiveState, meeting_live_state
 
 
@@ -37,37 +36,25 @@ class LiveScreen:
     meeting: Meeting
     viewer: LiveViewer
     state: LiveState
-    # The title of the poll behind `state["last_result"]`, where the viewer may see it.
+    # The title of the poll behind `state["last_result"]` (a label where the viewer may not
+    # see its item).
     result_title: str = ""
     agenda: list[AgendaEntry] = field(default_factory=list)
     roll: list[RollEntry] = field(default_factory=list)
-    drafts: list[Poll] = field(default_factory=list)
-    conflicts: list[ConflictDeclaration] = field(default_factory=list)
 
 
 def _screen(*, meeting_id: int, user: Any) -> LiveScreen:
     viewer = live_viewer_get(meeting_id=meeting_id, user=user)
     meeting = Meeting.objects.select_related("location").get(pk=meeting_id)
     state = meeting_live_state(meeting_id=meeting_id, user=user)
+    last = state["last_result"]
     return LiveScreen(
         meeting=meeting,
         viewer=viewer,
         state=state,
-        result_title=_result_title(viewer, state),
+        # Already redacted: a non-public item's poll is named only as such.
+        result_title=last["poll"]["title"] if last is not None else "",
     )
-
-
-def _result_title(viewer: LiveViewer, state: LiveState) -> str:
-    result = state["last_result"]
-    if result is None:
-        return ""
-    poll = Poll.objects.select_related("agenda_item").filter(pk=result["poll_id"]).first()
-    if poll is None:
-        return ""
-    item = poll.agenda_item
-    if item is None or item.public or item.pk in viewer.visible_item_ids:
-        return poll.title
-    return ""
 
 
 def live_public_get(*, meeting_id: int, user: Any) -> LiveScreen:
@@ -89,7 +76,8 @@ def live_tablet_get(*, meeting_id: int, user: Any) -> LiveScreen:
 
 
 def live_console_get(*, meeting_id: int, user: Any) -> LiveScreen:
-    """The chair's console: agenda, roll with attendance, conflicts and draft polls.
+    """The chair's console: agenda and roll with attendance (conflicts and draft polls are in
+    its live state).
     Raises Http404 if the meeting is not visible, PermissionDenied unless `user` is a clerk of
     the meeting's body."""
     screen = _screen(meeting_id=meeting_id, user=user)
@@ -100,14 +88,6 @@ def live_console_get(*, meeting_id: int, user: Any) -> LiveScreen:
     meeting = screen.meeting
     screen.agenda = agenda_for_user(user=user, meeting=meeting, with_files=False).entries
     screen.roll = meeting_roll(meeting=meeting)
-    screen.drafts = list(
-        Poll.objects.filter(meeting=meeting, state=Poll.State.DRAFT).order_by("created", "pk")
-    )
-    screen.conflicts = list(
-        ConflictDeclaration.objects.filter(agenda_item__meeting=meeting)
-        .select_related("person", "agenda_item")
-        .order_by("agenda_item__order", "person__name")
-    )
     return screen
 
 

@@ -7,7 +7,14 @@ from typing import Any, TypedDict
 
 from sessions import events as session_events
 from sessions.models import Meeting, SpeakerRequest
-from sessions.selectors import LiveViewer, attendance_summary, live_viewer_get, speaker_list
+from sessions.selectors import (
+    LiveViewer,
+    attendance_summary,
+    conflict_list,
+    conflicted_item_ids,
+    live_viewer_get,
+    speaker_list,
+)
 from votes import events
 from votes.models import Ballot, BallotReceipt, Poll
 
@@ -36,11 +43,17 @@ class LiveState(TypedDict):
     progress: dict[str, Any] | None
     my_vote: MyVote | None
     last_result: dict[str, Any] | None
+    # The items on which the viewer's own person declared a conflict of interest.
+    my_conflicts: list[int]
+    # The chair's console only (None for everyone else): draft polls and every conflict.
+    drafts: list[events.DraftPoll] | None
+    conflicts: list[session_events.ConflictInfo] | None
 
 
 def meeting_live_state(*, meeting_id: int, user: Any) -> LiveState:
     """Everything a live screen shows, as the latest event of each kind, redacted for the
-    user like the broadcasts are (`votes.events.redact_for_viewer`).
+    user like the broadcasts are (`votes.events.redact_for_viewer`); for the chair also the
+    draft polls and the conflicts of interest their console lists.
 
     Raises Http404 if the user may not see the meeting."""
     viewer = live_viewer_get(meeting_id=meeting_id, user=user)
@@ -86,7 +99,21 @@ def meeting_live_state(*, meeting_id: int, user: Any) -> LiveState:
         "progress": progress,
         "my_vote": _my_vote(viewer, running),
         "last_result": last_result,
+        "my_conflicts": conflicted_item_ids(meeting_id=meeting.pk, person_id=viewer.person_id),
+        "drafts": poll_drafts(meeting_id=meeting.pk) if viewer.is_chair else None,
+        "conflicts": conflict_list(meeting_id=meeting.pk) if viewer.is_chair else None,
     }
+
+
+def poll_drafts(*, meeting_id: int) -> list[events.DraftPoll]:
+    """The meeting's draft polls in the order they were prepared. For the chair only: callers
+    check the role (drafts are never shown to members or the public)."""
+    drafts = (
+        Poll.objects.filter(meeting_id=meeting_id, state=Poll.State.DRAFT)
+        .select_related("agenda_item")
+        .order_by("created", "pk")
+    )
+    return [events.draft_poll(poll) for poll in drafts]
 
 
 def _my_vote(viewer: LiveViewer, poll: Poll | None) -> MyVote | None:

@@ -20,12 +20,16 @@ SLOTS = {
     "hfa": (1, datetime.time(16, 30)),
     "rat": (3, datetime.time(17, 0)),
 }
-# The demo year: three rounds of meetings, each ending with the council. Offsets are days from
-# the reference date; meetings move to the board's weekday on or after that day.
+# The demo year: three rounds of meetings, each ending with the council, and the first meeting
+# of the next round. Offsets are days from the reference date; meetings move to the board's
+# weekday on or after that day. The current round's council meeting is invited, so that the
+# council's next meeting can be run live (docs/live-session.md); the meeting after it is
+# still in preparation.
 DEMO_ROUNDS = (
     (-280, (("schule", 0), ("soziales", 2), ("hfa", 9), ("rat", 16))),
     (-130, (("bau", 0), ("schule", 1), ("hfa", 8), ("rat", 15))),
     (-16, (("bau", 0), ("soziales", 21), ("hfa", 28), ("rat", 42))),
+    (49, (("bau", 0),)),
 )
 DEMO_CANCELLED = (1, "schule")
 # Large town: every board once a month except in the summer break (July).
@@ -54,8 +58,8 @@ def _meeting(board: str, day: datetime.date, round_index: int) -> MeetingPlan:
 
 
 def demo_calendar(today: datetime.date) -> list[MeetingPlan]:
-    """Twelve meetings around `today`: eight held, one cancelled, three ahead of which the
-    last is still in preparation (unpublished)."""
+    """Thirteen meetings around `today`: eight held, one cancelled, four ahead of which the
+    last is still in preparation (unpublished); the council's next meeting is invited."""
     meetings = []
     for round_index, (offset, boards) in enumerate(DEMO_ROUNDS):
         base = today + datetime.timedelta(days=offset)

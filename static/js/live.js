@@ -185,9 +185,7 @@ function start(root, t, initialState) {
     if (!next || !next.meeting) return;
     state = next;
     if (state.poll) pollTitles.set(state.poll.poll.id, state.poll.poll.title);
-    if (state.last_result && pollTitles.has(state.last_result.poll_id)) {
-      resultTitle = pollTitles.get(state.last_result.poll_id);
-    }
+    if (state.last_result) resultTitle = pollTitle(state.last_result);
     render();
   }
 
@@ -207,7 +205,8 @@ function start(root, t, initialState) {
         markRoll(event.person_id, event.status);
         break;
       case "conflict.declared":
-        addConflict(event);
+      case "conflict.withdrawn":
+        markConflict(event);
         break;
       case "speakers.changed":
         if (state.agenda && event.agenda_item_id === state.agenda.agenda_item_id) {
@@ -236,7 +235,7 @@ function start(root, t, initialState) {
       case "poll.published":
         endRunning(event.poll_id);
         state.last_result = event;
-        resultTitle = pollTitles.get(event.poll_id) || resultTitle;
+        resultTitle = pollTitle(event);
         break;
       case "poll.annulled":
         endRunning(event.poll_id);
@@ -246,10 +245,39 @@ function start(root, t, initialState) {
         }
         annulled = event;
         break;
+      case "poll.created":
+      case "poll.draft_annulled":
+        // The event says nothing about the draft (everyone gets it); the chair's state lists
+        // the drafts.
+        if (role === "console") request("state.get", {}).then(setStateFromReply, () => {});
+        return;
       default:
         return;
     }
     render();
+  }
+
+  function pollTitle(event) {
+    // Result events carry the poll (its title a label where the item is not visible), so a
+    // screen that joined after the opening can name it.
+    if (event.poll && event.poll.title) return event.poll.title;
+    return pollTitles.get(event.poll_id) || "";
+  }
+
+  function markConflict(event) {
+    const me = state.viewer ? state.viewer.person_id : null;
+    if (me && event.person_id === me) {
+      setOwnConflict(event.agenda_item_id, event.type === "conflict.declared");
+    }
+    // The console lists every declaration with its reason, which only its state carries.
+    if (role === "console") request("state.get", {}).then(setStateFromReply, () => {});
+  }
+
+  function setOwnConflict(itemId, declared) {
+    const mine = new Set(state.my_conflicts || []);
+    if (declared) mine.add(itemId);
+    else mine.delete(itemId);
+    state.my_conflicts = [...mine];
   }
 
   function endRunning(pollId) {
@@ -270,7 +298,10 @@ function start(root, t, initialState) {
     renderAttendance();
     renderPoll();
     renderResult();
-    if (role === "tablet") renderBallot();
+    if (role === "tablet") {
+      renderBallot();
+      renderOwnConflict();
+    }
     if (role === "console") renderConsole();
   }
 
@@ -424,7 +455,12 @@ function start(root, t, initialState) {
     const result = state.last_result;
     for (const region of regions("result-box")) region.hidden = !result && !annulled;
     fill("annulled", () =>
-      annulled ? el("p", { class: "alert alert--error", text: fmt(t.annulled, { reason: annulled.result.text }) }) : [],
+      annulled
+        ? [
+            pollTitle(annulled) ? el("p", { class: "live-result__title", text: pollTitle(annulled) }) : null,
+            el("p", { class: "alert alert--error", text: fmt(t.annulled, { reason: annulled.result.text }) }),
+          ]
+        : [],
     );
     if (!result) {
       fill("result", () => []);
@@ -543,7 +579,27 @@ function start(root, t, initialState) {
     }
   }
 
+  function renderOwnConflict() {
+    const item = currentItemId();
+    const declared = item !== null && (state.my_conflicts || []).includes(item);
+    for (const region of regions("conflict-declared")) region.hidden = !declared;
+    for (const form of root.querySelectorAll("form[data-action='conflict.declare']")) {
+      form.hidden = declared;
+    }
+  }
+
   // --- console ---------------------------------------------------------------------------
+
+  // Rebuilds a list only when what it shows changed, so that a button is not replaced under
+  // the pointer or the keyboard focus by an unrelated event.
+  function fillIfChanged(name, data, build) {
+    const key = JSON.stringify(data);
+    for (const region of regions(name)) {
+      if (region.dataset.shown === key) continue;
+      region.dataset.shown = key;
+      region.replaceChildren(...[build()].flat());
+    }
+  }
 
   function renderConsole() {
     const meetingState = state.meeting.state;
@@ -563,14 +619,98 @@ function start(root, t, initialState) {
     for (const button of root.querySelectorAll("[data-result-action]")) {
       button.hidden = !result || result.state !== "closed";
     }
-    for (const row of root.querySelectorAll("[data-conflict-item]")) {
-      row.hidden = Number(row.dataset.conflictItem) !== currentItemId();
+    renderProxy(poll);
+    const conflicts = state.conflicts || [];
+    fillIfChanged("conflicts", [conflicts, currentItemId()], () => conflicts.map(conflictEntry));
+    for (const none of root.querySelectorAll("[data-conflicts-none]")) none.hidden = conflicts.length > 0;
+    const drafts = state.drafts || [];
+    fillIfChanged("drafts", drafts, () => drafts.map(draftEntry));
+    for (const none of root.querySelectorAll("[data-drafts-none]")) none.hidden = drafts.length > 0;
+  }
+
+  function renderProxy(poll) {
+    // Recording the vote of a member without a tablet: yes/no/abstain, or in an election the
+    // candidates and abstain.
+    const candidates = poll && poll.kind === "election" ? poll.candidates : [];
+    fillIfChanged("proxy-candidates", candidates, () =>
+      candidates.map((c) =>
+        el(
+          "button",
+          { type: "submit", name: "candidate_id", value: c.id, class: "live-button live-button--secondary" },
+          c.name,
+        ),
+      ),
+    );
+    for (const region of regions("proxy-candidates")) region.hidden = !candidates.length;
+    for (const button of root.querySelectorAll("[data-proxy-choice]")) {
+      button.hidden = Boolean(candidates.length) && button.value !== "abstain";
     }
-    const shown = root.querySelectorAll("[data-conflict-item]:not([hidden])").length;
-    for (const none of root.querySelectorAll("[data-conflicts-none]")) none.hidden = shown > 0;
-    for (const none of root.querySelectorAll("[data-drafts-none]")) {
-      none.hidden = root.querySelectorAll("[data-draft]").length > 0;
-    }
+  }
+
+  function conflictEntry(conflict) {
+    const current = conflict.agenda_item_id === currentItemId();
+    return el(
+      "li",
+      {
+        class: "live-conflict" + (current ? " live-conflict--current" : ""),
+        "data-conflict-item": conflict.agenda_item_id,
+        "data-person": conflict.person_id,
+      },
+      el("span", { class: "live-item__number", text: conflict.item_number }),
+      " ",
+      conflict.name,
+      conflict.reason ? ` – ${conflict.reason}` : null,
+      " ",
+      el(
+        "button",
+        {
+          type: "button",
+          class: "live-button live-button--small",
+          "data-action": "conflict.remove",
+          "data-agenda-item-id": conflict.agenda_item_id,
+          "data-person-id": conflict.person_id,
+          "data-success": t.conflictRemoved,
+        },
+        t.remove,
+        el("span", { class: "visually-hidden", text: `: ${conflict.name}, ${conflict.item_number}` }),
+      ),
+    );
+  }
+
+  function draftEntry(poll) {
+    return el(
+      "li",
+      { class: "live-draft", "data-draft": poll.id },
+      poll.item_number ? [el("span", { class: "live-item__number", text: poll.item_number }), " "] : null,
+      el("span", { class: "live-draft__title", text: poll.title }),
+      " ",
+      el(
+        "button",
+        {
+          type: "button",
+          class: "live-button",
+          "data-action": "poll.open",
+          "data-poll-id": poll.id,
+          "data-success": t.pollOpened,
+        },
+        t.openPoll,
+        el("span", { class: "visually-hidden", text: `: ${poll.title}` }),
+      ),
+      " ",
+      el(
+        "button",
+        {
+          type: "button",
+          class: "live-button live-button--secondary",
+          "data-action": "poll.annul",
+          "data-poll-id": poll.id,
+          "data-reason": t.draftDiscardReason,
+          "data-success": t.draftDiscarded,
+        },
+        t.discardDraft,
+        el("span", { class: "visually-hidden", text: `: ${poll.title}` }),
+      ),
+    );
   }
 
   function markRoll(personId, status) {
@@ -583,43 +723,14 @@ function start(root, t, initialState) {
     if (label) label.textContent = t["attendance" + capital(status)] || status;
   }
 
-  function addConflict(event) {
-    const list = root.querySelector("[data-region=conflicts]");
-    if (!list || !event.name) return;
-    if (list.querySelector(`[data-conflict-item="${event.agenda_item_id}"][data-person="${event.person_id}"]`)) {
-      return;
-    }
-    list.append(
-      el("li", {
-        "data-conflict-item": event.agenda_item_id,
-        "data-person": event.person_id,
-        text: event.name,
-      }),
-    );
-  }
-
   function addDraft(poll) {
-    const list = root.querySelector("[data-region=drafts]");
-    if (!list || !poll || !poll.id || list.querySelector(`[data-draft="${poll.id}"]`)) return;
-    list.append(
-      el(
-        "li",
-        { class: "live-draft", "data-draft": poll.id },
-        el("span", { class: "live-draft__title", text: poll.title }),
-        el(
-          "button",
-          { type: "button", class: "live-button", "data-action": "poll.open", "data-poll-id": poll.id },
-          t.openPoll,
-          el("span", { class: "visually-hidden", text: `: ${poll.title}` }),
-        ),
-      ),
-    );
-    renderConsole();
+    if (!poll || !poll.id || !Array.isArray(state.drafts)) return;
+    if (state.drafts.some((draft) => draft.id === poll.id)) return;
+    state.drafts = state.drafts.concat([poll]);
   }
 
   function removeDraft(pollId) {
-    const entry = root.querySelector(`[data-draft="${pollId}"]`);
-    if (entry) entry.remove();
+    if (Array.isArray(state.drafts)) state.drafts = state.drafts.filter((draft) => draft.id !== pollId);
   }
 
   // --- actions ---------------------------------------------------------------------------
@@ -685,6 +796,8 @@ function start(root, t, initialState) {
     "speaker.next",
     "conflict.declare",
     "conflict.record",
+    "conflict.withdraw",
+    "conflict.remove",
   ]);
   const NEEDS_POLL = new Set(["ballot.cast", "show_of_hands.record"]);
 
@@ -747,8 +860,14 @@ function start(root, t, initialState) {
     }
     if (action === "poll.create") {
       const id = result.poll_id || (result.poll && result.poll.id);
-      addDraft({ id, title: params.title });
+      // Shown at once; the poll.created event then fetches the drafts as the server has them.
+      addDraft({ id, title: params.title, kind: params.kind, agenda_item_id: params.agenda_item_id || null, item_number: "" });
       if (source && source.tagName === "FORM") source.reset();
+      render();
+    }
+    if (role === "tablet" && (action === "conflict.declare" || action === "conflict.withdraw")) {
+      setOwnConflict(result.agenda_item_id, action === "conflict.declare");
+      render();
     }
     if (source && source.tagName === "FORM" && action !== "poll.create" && source.dataset.keep === undefined) {
       for (const field of source.querySelectorAll("input[type=text], input[type=number], textarea")) {
@@ -759,8 +878,31 @@ function start(root, t, initialState) {
     feedback(true, message);
   }
 
+  async function markAllPresent(source) {
+    // One attendance message per member not yet present, one after the other (the server
+    // limits bursts per connection); the roll follows from the attendance events.
+    const buttons = Array.from(
+      root.querySelectorAll("[data-action='attendance.record'][data-status='present']"),
+    ).filter((button) => button.getAttribute("aria-pressed") !== "true");
+    source.setAttribute("aria-busy", "true");
+    try {
+      for (const button of buttons) await request("attendance.record", paramsFrom(button));
+      feedback(true, source.dataset.success || t.done);
+    } catch (error) {
+      feedback(false, (error && error.message) || t.errorGeneric);
+    } finally {
+      source.removeAttribute("aria-busy");
+    }
+  }
+
   if (canAct) {
     root.addEventListener("click", (event) => {
+      const all = event.target.closest("button[data-roll-all]");
+      if (all) {
+        event.preventDefault();
+        markAllPresent(all);
+        return;
+      }
       const button = event.target.closest("button[data-action]");
       if (!button || button.form) return;
       event.preventDefault();

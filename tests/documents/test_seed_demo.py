@@ -85,16 +85,22 @@ def test_committees_are_staffed_from_factions_with_non_voting_citizens() -> None
 
 
 @pytest.mark.django_db
-def test_twelve_meetings_held_cancelled_invited_and_in_preparation() -> None:
+def test_thirteen_meetings_held_cancelled_invited_and_in_preparation() -> None:
     seed("--verbosity", "0")
 
     states = Counter(Meeting.objects.values_list("state", flat=True))
-    assert sum(states.values()) == 12
+    assert sum(states.values()) == 13
     assert states[Meeting.State.COMPLETED] == 8
     assert states[Meeting.State.CANCELLED] == 1
+    assert states[Meeting.State.INVITED] == 3
     preparing = Meeting.objects.get(state=Meeting.State.SCHEDULED)
     assert preparing.published_at is None
     assert preparing.start == Meeting.objects.aggregate(last=Max("start"))["last"]
+    council_next = Meeting.objects.filter(
+        organizations=council(), state__in=[Meeting.State.INVITED, Meeting.State.SCHEDULED]
+    ).earliest("start")
+    # The council's next meeting is invited, so that the demo can run it live.
+    assert council_next.state == Meeting.State.INVITED
     for meeting in Meeting.objects.filter(state=Meeting.State.INVITED):
         invitation = meeting.files.get(role=File.Role.INVITATION)
         assert meeting.published_at is not None

@@ -235,3 +235,118 @@ def test_public_view_fits_a_phone(open_live: Callable[[ViewportSize], Page], tow
 
     assert_no_horizontal_scroll(public)
     assert_accessible(public)
+
+
+def _start_on_radweg(console: Page) -> None:
+    console.get_by_role("button", name="Sitzung eröffnen").click()
+    expect(console.locator("[data-region=meeting-state]")).to_have_text("läuft")
+    item = console.locator(".live-agenda").get_by_role("button", name=re.compile("Radweg"))
+    item.click()
+    expect(item).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_draft_prepared_on_one_console_appears_on_a_second_one(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    first = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    second = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    public = _open(open_live, PHONE, _live_url(town, "oeffentlich/"))
+    _start_on_radweg(first)
+    first.get_by_role("button", name="Alle als anwesend erfassen").click()
+    expect(second.locator(".live-attendance__text")).to_contain_text("2 anwesend")
+    expect(first.locator("[data-region=feedback-ok]")).to_have_text(
+        "Alle Mitglieder sind als anwesend erfasst."
+    )
+
+    first.get_by_label("Gegenstand").fill("Bau des Radwegs beschließen")
+    first.get_by_role("button", name="Abstimmung vorbereiten").click()
+
+    drafts = second.locator("[data-region=drafts]")
+    expect(drafts).to_contain_text("Bau des Radwegs beschließen")
+    expect(drafts).to_contain_text("Ö 1")
+    expect(public.locator("#live")).not_to_contain_text("Bau des Radwegs")
+    second.get_by_role("button", name=re.compile("^Öffnen.*Bau des Radwegs")).click()
+    for screen in (first, second, public):
+        expect(screen.locator(".live-progress__text")).to_have_text("0 von 2 haben abgestimmt")
+    expect(first.locator("[data-region=drafts] li")).to_have_count(0)
+    expect(first.locator("[data-drafts-none]")).to_be_visible()
+
+
+def test_a_draft_discarded_on_one_console_leaves_the_other_one(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    first = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    second = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    _start_on_radweg(first)
+    first.get_by_label("Gegenstand").fill("Radweg vertagen")
+    first.get_by_role("button", name="Abstimmung vorbereiten").click()
+    expect(second.locator("[data-region=drafts]")).to_contain_text("Radweg vertagen")
+
+    second.get_by_role("button", name=re.compile("^Verwerfen.*Radweg vertagen")).click()
+
+    expect(second.locator("[data-region=feedback-ok]")).to_have_text("Der Entwurf ist verworfen.")
+    for console in (first, second):
+        expect(console.locator("[data-region=drafts] li")).to_have_count(0)
+        expect(console.locator("[data-drafts-none]")).to_be_visible()
+
+
+def test_a_conflict_is_declared_and_withdrawn_on_the_tablet_and_removed_on_the_console(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    tablet = _open(open_live, TABLET_PORTRAIT, _live_url(town), town.member)
+    _start_on_radweg(console)
+    conflicts = console.locator("[data-region=conflicts]")
+
+    tablet.get_by_label("Grund (freiwillig)").fill("Anliegerin")
+    tablet.get_by_role("button", name="Befangenheit für diesen Punkt erklären").click()
+
+    withdraw = tablet.get_by_role("button", name="Befangenheit zurückziehen")
+    expect(withdraw).to_be_visible()
+    expect(conflicts).to_contain_text("Erika Mustermann – Anliegerin")
+    withdraw.click()
+    expect(
+        tablet.get_by_role("button", name="Befangenheit für diesen Punkt erklären")
+    ).to_be_visible()
+    expect(withdraw).to_be_hidden()
+    expect(conflicts.locator("li")).to_have_count(0)
+
+    colleague = town.colleague.person.name  # type: ignore[union-attr]
+    console.locator("#befangen-person").select_option(label=colleague)
+    console.get_by_role("button", name="Befangenheit erfassen").click()
+    expect(conflicts).to_contain_text(colleague)
+    assert_accessible(console)
+    conflicts.get_by_role("button", name=re.compile(f"^Entfernen.*{colleague}, Ö 1")).click()
+    expect(conflicts.locator("li")).to_have_count(0)
+    expect(console.locator("[data-conflicts-none]")).to_be_visible()
+
+
+def test_the_console_records_an_election_vote_for_a_member_without_a_tablet(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    _start_on_radweg(console)
+    for user in (town.member, town.colleague):
+        button = _roll_button(console, user.person.name, "anwesend")  # type: ignore[union-attr]
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+    console.get_by_label("Gegenstand").fill("Wahl der Radwegbeauftragten")
+    console.get_by_label("Art der Abstimmung").select_option("election")
+    console.get_by_label(re.compile("^Bewerberinnen und Bewerber")).fill("Anna Alt\nBernd Berg")
+    console.get_by_role("button", name="Abstimmung vorbereiten").click()
+    console.get_by_role("button", name=re.compile("^Öffnen.*Radwegbeauftragten")).click()
+    expect(console.locator(".live-progress__text")).to_have_text("0 von 2 haben abgestimmt")
+    proxy = console.locator("form[data-action='ballot.cast']")
+    expect(proxy.get_by_role("button", name="Ja", exact=True)).to_be_hidden()
+
+    proxy.get_by_label("Mitglied").select_option(label="Erika Mustermann")
+    proxy.get_by_role("button", name="Bernd Berg").click()
+
+    expect(console.locator("[data-region=feedback-ok]")).to_have_text(
+        "Die Stimme ist für das Mitglied erfasst."
+    )
+    expect(console.locator(".live-progress__text")).to_have_text("1 von 2 haben abgestimmt")
+    console.get_by_role("button", name="Abstimmung schließen").click()
+    result = console.locator("[data-region=result]")
+    expect(result.locator(".live-result__title")).to_have_text("Wahl der Radwegbeauftragten")
+    expect(result).to_contain_text("Bernd Berg")

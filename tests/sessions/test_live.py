@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied
 
 from ratsinfo.events import meeting_group
 from ratsinfo.models import AuditEvent
-from sessions.errors import AttendanceRejected, MeetingStateRejected
+from sessions.errors import AttendanceRejected, ConflictRejected, MeetingStateRejected
 from sessions.live import (
     agenda_current_set,
     attendance_record,
     conflict_declare,
+    conflict_withdraw,
     meeting_close,
     meeting_start,
 )
@@ -201,3 +202,70 @@ def test_citizen_and_members_of_other_committees_cannot_declare_conflicts(
     for user in (citizen, other_member):
         with pytest.raises(PermissionDenied):
             conflict_declare(agenda_item_id=live.public_item.pk, user=user)
+
+
+def test_member_withdraws_own_conflict(live, live_events, django_capture_on_commit_callbacks):
+    live.start()
+    member = live.members[0]
+    conflict_declare(agenda_item_id=live.public_item.pk, user=member, reason="Anlieger")
+    live_events.subscribe(meeting_group(live.meeting.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn = conflict_withdraw(agenda_item_id=live.public_item.pk, user=member)
+
+    assert withdrawn.person_id == member.person_id
+    assert not ConflictDeclaration.objects.exists()
+    (event,) = live_events.drain()
+    assert event == {
+        "type": "conflict.withdrawn",
+        "meeting_id": live.meeting.pk,
+        "agenda_item_id": live.public_item.pk,
+        "item_public": True,
+        "person_id": member.person_id,
+        "name": member.person.name,
+    }
+    audit = AuditEvent.objects.get(action="conflict.withdraw")
+    assert audit.before == {
+        "person_id": member.person_id,
+        "agenda_item_id": live.public_item.pk,
+        "reason": "Anlieger",
+    }
+    assert audit.actor == member
+
+
+def test_chair_withdraws_a_members_conflict(live):
+    person_id = live.members[1].person_id
+    conflict_declare(agenda_item_id=live.public_item.pk, user=live.members[1])
+
+    conflict_withdraw(agenda_item_id=live.public_item.pk, user=live.chair, person_id=person_id)
+
+    assert not ConflictDeclaration.objects.exists()
+
+
+def test_member_cannot_withdraw_someone_elses_conflict(live):
+    conflict_declare(agenda_item_id=live.public_item.pk, user=live.members[1])
+
+    with pytest.raises(PermissionDenied):
+        conflict_withdraw(
+            agenda_item_id=live.public_item.pk,
+            user=live.members[0],
+            person_id=live.members[1].person_id,
+        )
+
+    assert ConflictDeclaration.objects.count() == 1
+
+
+def test_withdrawing_a_conflict_never_declared_is_rejected(live, citizen):
+    with pytest.raises(ConflictRejected, match="keine Befangenheit erklärt"):
+        conflict_withdraw(agenda_item_id=live.public_item.pk, user=live.members[0])
+    with pytest.raises(PermissionDenied):
+        conflict_withdraw(agenda_item_id=live.public_item.pk, user=citizen)
+
+
+def test_a_conflict_of_a_closed_meeting_stays(live):
+    live.start()
+    conflict_declare(agenda_item_id=live.public_item.pk, user=live.members[0])
+    meeting_close(meeting_id=live.meeting.pk, user=live.chair)
+
+    with pytest.raises(MeetingStateRejected):
+        conflict_withdraw(agenda_item_id=live.public_item.pk, user=live.members[0])

@@ -61,6 +61,21 @@ def test_chair_records_the_vote_of_a_member_without_a_tablet(live, open_poll):
     assert (receipt.voter_id, receipt.recorded_by) == (live.members[2].person_id, live.chair)
 
 
+def test_chair_records_an_election_vote_for_a_member_without_a_tablet(live, open_poll):
+    poll = open_poll(kind="election", candidates=["Anna Alt", "Bernd Berg"])
+    bernd = poll.candidates.get(name="Bernd Berg")
+    person_id = live.members[2].person_id
+
+    ack = ballot_cast(poll_id=poll.pk, user=live.chair, candidate_id=bernd.pk, person_id=person_id)
+
+    ballot = Ballot.objects.get()
+    assert (ballot.voter_id, ballot.candidate_id, ballot.choice) == (person_id, bernd.pk, "")
+    assert BallotReceipt.objects.get().recorded_by == live.chair
+    assert (ack.status, ack.candidate_id) == ("recorded", bernd.pk)
+    audit = AuditEvent.objects.get(action="ballot.cast")
+    assert (audit.actor, audit.after) == (live.chair, {"choice": "Bernd Berg"})
+
+
 def test_same_vote_twice_is_acknowledged_once(live, open_poll):
     poll = open_poll()
     ballot_cast(poll_id=poll.pk, user=live.members[0], choice="yes")

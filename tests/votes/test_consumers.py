@@ -19,7 +19,8 @@ from django.test import Client
 
 from ratsinfo.asgi import application
 from ratsinfo.events import meeting_group
-from sessions.live import agenda_current_set
+from sessions.live import agenda_current_set, conflict_declare
+from sessions.models import ConflictDeclaration
 from tests.factories import MeetingFactory
 from votes import live_actions
 from votes.models import Ballot, BallotReceipt, Poll
@@ -659,3 +660,111 @@ def test_ballots_sent_together_are_each_answered(live, open_poll, cookies):
     statuses = sorted(r["result"]["status"] for r in replies)
     assert statuses == ["duplicate"] + ["recorded"] * 5
     assert BallotReceipt.objects.filter(poll=poll).count() == 5
+
+
+# --- drafts, conflicts, proxies and late screens ---------------------------------------------
+
+
+def test_a_draft_prepared_on_one_console_appears_on_another_and_nowhere_else(live, cookies):
+    async def scenario():
+        first, _state = await open_screen(live.meeting.pk, cookies["chair"])
+        second, _state = await open_screen(live.meeting.pk, cookies["chair"])
+        member, _state = await open_screen(live.meeting.pk, cookies["member0"])
+        public, _state = await open_screen(live.meeting.pk)
+        created = await first.send(
+            "poll.create", agenda_item_id=live.secret_item.pk, title="Kaufpreis Kanalstraße"
+        )
+        notice = await second.event("poll.created")
+        fetched = await second.send("state.get")
+        seen = [await member.events(), await public.events()]
+        for screen in (first, second, member, public):
+            await screen.ws.disconnect()
+        return created, notice, fetched, seen
+
+    created, notice, fetched, seen = run(scenario)
+
+    assert notice == {"type": "poll.created", "meeting_id": live.meeting.pk}
+    (draft,) = fetched["result"]["state"]["drafts"]
+    assert (draft["id"], draft["title"]) == (created["result"]["poll_id"], "Kaufpreis Kanalstraße")
+    for events in seen:
+        assert events == [notice]
+
+
+def test_member_withdraws_a_conflict_and_the_chair_removes_one(live, cookies):
+    for member in live.members[:2]:
+        conflict_declare(agenda_item_id=live.public_item.pk, user=member)
+
+    async def scenario():
+        member, _state = await open_screen(live.meeting.pk, cookies["member0"])
+        chair, state = await open_screen(live.meeting.pk, cookies["chair"])
+        withdrawn = await member.send("conflict.withdraw", agenda_item_id=live.public_item.pk)
+        event = await chair.event("conflict.withdrawn")
+        removed = await chair.send(
+            "conflict.remove",
+            agenda_item_id=live.public_item.pk,
+            person_id=live.members[1].person_id,
+        )
+        refused = await member.send(
+            "conflict.remove",
+            agenda_item_id=live.public_item.pk,
+            person_id=live.members[1].person_id,
+        )
+        for screen in (member, chair):
+            await screen.ws.disconnect()
+        return state, withdrawn, event, removed, refused
+
+    state, withdrawn, event, removed, refused = run(scenario)
+
+    assert len(state["state"]["conflicts"]) == 2
+    assert withdrawn["result"]["person_id"] == live.members[0].person_id
+    assert (event["person_id"], event["agenda_item_id"]) == (
+        live.members[0].person_id,
+        live.public_item.pk,
+    )
+    assert removed["ok"] and removed["result"]["person_id"] == live.members[1].person_id
+    assert refused["error"]["code"] == "forbidden"
+    assert not ConflictDeclaration.objects.exists()
+
+
+def test_chair_records_an_election_vote_for_a_member_without_a_tablet(live, open_poll, cookies):
+    poll = open_poll(kind="election", candidates=["Anna Alt", "Bernd Berg"])
+    anna = poll.candidates.get(name="Anna Alt")
+    member = live.members[3].person_id
+
+    async def scenario():
+        screen, _state = await open_screen(live.meeting.pk, cookies["chair"])
+        reply = await screen.send(
+            "ballot.cast", poll_id=poll.pk, candidate_id=anna.pk, person_id=member
+        )
+        await screen.ws.disconnect()
+        return reply
+
+    reply = run(scenario)
+
+    assert reply["ok"] is True
+    assert (reply["result"]["person_id"], reply["result"]["candidate_id"]) == (member, anna.pk)
+    assert Ballot.objects.get(poll=poll).candidate_id == anna.pk
+
+
+def test_a_screen_that_joined_after_the_opening_gets_the_poll_with_its_result(
+    live, open_poll, cookies
+):
+    public_poll = open_poll(title="Kita bauen")
+    poll_close(poll_id=public_poll.pk, user=live.chair)
+    secret_poll = open_poll(title="Kaufpreis Kanalstraße", agenda_item_id=live.secret_item.pk)
+
+    async def scenario():
+        public, state = await open_screen(live.meeting.pk)
+        chair, _state = await open_screen(live.meeting.pk, cookies["chair"])
+        await chair.send("poll.close", poll_id=secret_poll.pk)
+        closed = await public.event("poll.closed")
+        for screen in (public, chair):
+            await screen.ws.disconnect()
+        return state, closed
+
+    state, closed = run(scenario)
+
+    assert state["state"]["last_result"]["poll"]["title"] == "Kita bauen"
+    assert closed["poll"]["title"] == "nicht öffentlicher Tagesordnungspunkt"
+    assert closed["poll"]["kind"] == "named"
+    assert "Kanalstraße" not in json.dumps(closed)

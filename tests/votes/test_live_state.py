@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.http import Http404
 
-from sessions.live import agenda_current_set
+from sessions.live import agenda_current_set, conflict_declare
 from sessions.speakers import speaker_add
 from tests.factories import MeetingFactory
 from votes.events import redact_for_viewer
@@ -92,3 +92,31 @@ def test_unpublished_meeting_is_not_found_for_the_public(body, citizen):
 
     with pytest.raises(Http404):
         meeting_live_state(meeting_id=meeting.pk, user=citizen)
+
+
+def test_only_the_chair_gets_the_drafts_and_every_conflict(live, citizen):
+    poll_create(user=live.chair, title="Kaufpreis 1,2 Mio. €", agenda_item_id=live.secret_item.pk)
+    conflict_declare(agenda_item_id=live.secret_item.pk, user=live.members[1], reason="Verkäufer")
+
+    chair: Any = meeting_live_state(meeting_id=live.meeting.pk, user=live.chair)
+
+    assert [(d["title"], d["item_number"]) for d in chair["drafts"]] == [
+        ("Kaufpreis 1,2 Mio. €", live.secret_item.number)
+    ]
+    assert [(c["person_id"], c["reason"]) for c in chair["conflicts"]] == [
+        (live.members[1].person_id, "Verkäufer")
+    ]
+    for user in (live.members[0], live.members[1], citizen):
+        state: Any = meeting_live_state(meeting_id=live.meeting.pk, user=user)
+        assert state["drafts"] is None and state["conflicts"] is None
+        assert "Mio" not in str(state) and "Verkäufer" not in str(state)
+
+
+def test_a_member_sees_the_items_of_their_own_conflicts(live):
+    conflict_declare(agenda_item_id=live.public_item.pk, user=live.members[0])
+
+    own: Any = meeting_live_state(meeting_id=live.meeting.pk, user=live.members[0])
+    other: Any = meeting_live_state(meeting_id=live.meeting.pk, user=live.members[1])
+
+    assert own["my_conflicts"] == [live.public_item.pk]
+    assert other["my_conflicts"] == []

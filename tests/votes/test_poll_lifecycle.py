@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 
 from ratsinfo.events import meeting_group
 from ratsinfo.models import AuditEvent
-from sessions.live import attendance_record, conflict_declare, meeting_close
+from sessions.live import attendance_record, conflict_declare, conflict_withdraw, meeting_close
+from sessions.models import ConflictDeclaration
 from votes.errors import PollRejected, QuorumNotReached
 from votes.models import BodyVotingRules, EligibleVoter, Poll
 from votes.services import (
@@ -152,6 +153,49 @@ def test_conflicted_and_advisory_members_are_not_eligible(live, open_poll):
     assert poll.eligible_count == 3
 
 
+def test_a_withdrawn_conflict_makes_the_member_eligible_in_the_next_poll(live, open_poll):
+    member = live.members[0]
+    conflict_declare(agenda_item_id=live.public_item.pk, user=member)
+    conflict_withdraw(agenda_item_id=live.public_item.pk, user=member)
+
+    poll = open_poll()
+    ack = ballot_cast(poll_id=poll.pk, user=member, choice="yes")
+
+    assert EligibleVoter.objects.filter(poll=poll, person_id=member.person_id).exists()
+    assert poll.eligible_count == 5
+    assert ack.status == "recorded"
+
+
+@pytest.mark.parametrize("declared", ["before_opening", "after_opening"])
+def test_a_conflict_is_not_withdrawn_while_a_poll_on_its_item_is_open(live, open_poll, declared):
+    member = live.members[0]
+    if declared == "before_opening":
+        conflict_declare(agenda_item_id=live.public_item.pk, user=member)
+        poll = open_poll()
+    else:
+        poll = open_poll()
+        conflict_declare(agenda_item_id=live.public_item.pk, user=member)
+
+    for user, person_id in ((member, None), (live.chair, member.person_id)):
+        with pytest.raises(PollRejected, match="schließen Sie die Abstimmung oder heben Sie sie"):
+            conflict_withdraw(agenda_item_id=live.public_item.pk, user=user, person_id=person_id)
+
+    assert ConflictDeclaration.objects.filter(person_id=member.person_id).exists()
+    assert not AuditEvent.objects.filter(action="conflict.withdraw").exists()
+    poll_close(poll_id=poll.pk, user=live.chair)
+    conflict_withdraw(agenda_item_id=live.public_item.pk, user=member)
+    assert not ConflictDeclaration.objects.exists()
+
+
+def test_a_conflict_on_another_item_is_withdrawn_during_a_poll(live, open_poll):
+    conflict_declare(agenda_item_id=live.secret_item.pk, user=live.members[0])
+    open_poll()
+
+    conflict_withdraw(agenda_item_id=live.secret_item.pk, user=live.members[0])
+
+    assert not ConflictDeclaration.objects.exists()
+
+
 def test_annul_needs_a_reason_and_keeps_the_poll_on_record(live, open_poll):
     poll = open_poll()
 
@@ -254,11 +298,41 @@ def test_transitions_are_broadcast_after_commit(
         poll_close(poll_id=poll.pk, user=live.chair)
         poll_publish(poll_id=poll.pk, user=live.chair)
 
-    opened, closed, published = live_events.drain()
+    created, opened, closed, published = live_events.drain()
+    assert created == {"type": "poll.created", "meeting_id": live.meeting.pk}
     assert opened["type"] == "poll.opened"
     assert opened["poll"]["title"] == "Neubau Kita Lindenweg beschließen"
     assert opened["poll"]["eligible"] == 5
     assert closed["type"] == "poll.closed"
     assert closed["result"]["short"] == "abgelehnt"
     assert closed["result"]["yes"] == 0
+    assert closed["poll"]["title"] == "Neubau Kita Lindenweg beschließen"
     assert published["type"] == "poll.published"
+    assert published["poll"]["title"] == "Neubau Kita Lindenweg beschließen"
+
+
+def test_annulling_a_draft_tells_only_that_the_drafts_changed(
+    live, live_events, django_capture_on_commit_callbacks
+):
+    draft = poll_create(user=live.chair, title="Vertagung", agenda_item_id=live.public_item.pk)
+    live_events.subscribe(meeting_group(live.meeting.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_annul(poll_id=draft.pk, user=live.chair, reason="doppelt angelegt")
+
+    assert live_events.drain() == [{"type": "poll.draft_annulled", "meeting_id": live.meeting.pk}]
+
+
+def test_annulling_an_opened_poll_names_it_with_the_reason(
+    live, open_poll, live_events, django_capture_on_commit_callbacks
+):
+    poll = open_poll()
+    live_events.subscribe(meeting_group(live.meeting.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_annul(poll_id=poll.pk, user=live.chair, reason="Zählfehler")
+
+    (annulled,) = live_events.drain()
+    assert annulled["type"] == "poll.annulled"
+    assert annulled["poll"]["title"] == "Neubau Kita Lindenweg beschließen"
+    assert annulled["result"]["text"] == "Zählfehler"

@@ -18,6 +18,7 @@ from votes.services.polls import (
     poll_open,
     poll_publish,
     refuse_close_with_open_poll,
+    refuse_withdraw_during_open_poll,
 )
 
 __all__ = [
@@ -32,5 +33,6 @@ __all__ = [
     "poll_open",
     "poll_publish",
     "refuse_close_with_open_poll",
+    "refuse_withdraw_during_open_poll",
     "show_of_hands_record",
 ]

@@ -177,6 +177,9 @@ def poll_create(
         body_id=poll.body_id,
         meeting_id=poll.meeting_id,
     )
+    if poll.meeting_id is not None:
+        # Other consoles of the meeting list the new draft; nobody else learns of it.
+        _broadcast(poll, events.poll_drafts_changed(poll.meeting_id, "poll.created"))
     return poll
 
 
@@ -361,6 +364,7 @@ def poll_annul(*, poll_id: int, user: Any, reason: str) -> Poll:
         raise PollRejected(_("Bitte geben Sie einen Grund für die Aufhebung an."))
     poll = lock_poll(poll_id)
     require_chair(user, poll.body_id)
+    was_draft = poll.state == State.DRAFT
     poll.annul_reason = reason
     poll.result_short = _("aufgehoben")
     _transition(
@@ -370,7 +374,11 @@ def poll_annul(*, poll_id: int, user: Any, reason: str) -> Poll:
         message=_("Abstimmung aufgehoben: %(reason)s") % {"reason": reason},
         reason=reason,
     )
-    _broadcast(poll, events.poll_result(poll, "poll.annulled"))
+    if was_draft and poll.meeting_id is not None:
+        # A draft was never shown outside the chair's consoles; only they drop it.
+        _broadcast(poll, events.poll_drafts_changed(poll.meeting_id, "poll.draft_annulled"))
+    else:
+        _broadcast(poll, events.poll_result(poll, "poll.annulled"))
     return poll
 
 
@@ -399,6 +407,25 @@ def poll_publish(*, poll_id: int, user: Any, now: datetime.datetime | None = Non
         item.save(update_fields=["result", "resolution_text", "modified"])
     _broadcast(poll, events.poll_result(poll, "poll.published"))
     return poll
+
+
+def refuse_withdraw_during_open_poll(
+    sender: Any, meeting: Meeting, agenda_item: AgendaItem, person_id: int, **kwargs: Any
+) -> None:
+    """Receiver of sessions' `conflict_withdrawing`: while a poll on the item is open, a
+    conflict stays, whoever it concerns. Eligibility is fixed when a poll opens: withdrawing a
+    conflict declared after the opening would let the person vote mid-poll, one declared
+    before it would leave them neither conflicted nor eligible."""
+    running = Poll.objects.filter(agenda_item=agenda_item, state=State.OPEN).first()
+    if running is not None:
+        raise PollRejected(
+            _(
+                "Während der Abstimmung „%(poll)s“ kann die Befangenheit nicht zurückgezogen "
+                "werden. Bitte schließen Sie die Abstimmung oder heben Sie sie auf und ziehen "
+                "Sie die Befangenheit dann zurück."
+            )
+            % {"poll": running}
+        )
 
 
 def refuse_close_with_open_poll(sender: Any, meeting: Meeting, **kwargs: Any) -> None:

@@ -54,7 +54,7 @@ class Command(BaseCommand):
             "--size",
             choices=("demo", "large"),
             default="demo",
-            help="demo: 12 Sitzungen, 60 Vorlagen; large: 10 Jahre, 20.000 Vorlagen (Benchmarks).",
+            help="demo: 13 Sitzungen, 60 Vorlagen; large: 10 Jahre, 20.000 Vorlagen (Benchmarks).",
         )
         parser.add_argument(
             "--seed",
