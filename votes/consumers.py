@@ -162,10 +162,17 @@ class MeetingConsumer(AsyncJsonWebsocketConsumer):
             text = event_text(text, self.viewer.visible_item_ids)
         await self._frame_send({"type": "websocket.send", "text": text})
 
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        if close:
+            await super().send_json(content, close=True)
+            return
+        await self._frame_send({"type": "websocket.send", "text": json.dumps(content)})
+
     def _frame_send(self, message: dict[str, Any]) -> Any:
-        """The server's own send for event frames. Channels' session middleware wraps `send` to
-        save a changed session on HTTP responses; it costs a quarter of a frame's way out and an
-        event never changes the session, so events skip it (replies still go through it)."""
+        """The server's own send for frames. Channels' session middleware wraps `send` to save a
+        changed session on HTTP responses (`http.response.start` only); it costs a quarter of a
+        frame's way out and does nothing for a websocket frame, so frames skip it (accept and
+        close still go through it)."""
         send: Any = self.base_send
         wrapper = getattr(send, "__self__", None)
         return getattr(wrapper, "real_send", send)(message)
