@@ -69,7 +69,7 @@ function start(root, t, initialState) {
       if (key === "text") node.textContent = value;
       else node.setAttribute(key, value === true ? "" : value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child !== null && child !== undefined && child !== false) {
         node.append(child);
       }
@@ -81,8 +81,14 @@ function start(root, t, initialState) {
     return root.querySelectorAll(`[data-region="${name}"]`);
   }
 
+  // What `build` returns may nest arrays and leave out parts with null or false;
+  // replaceChildren would write those as text ("null", "[object HTMLSpanElement]").
+  function nodes(built) {
+    return [built].flat(Infinity).filter((part) => part !== null && part !== undefined && part !== false);
+  }
+
   function fill(name, build) {
-    for (const region of regions(name)) region.replaceChildren(...[build()].flat());
+    for (const region of regions(name)) region.replaceChildren(...nodes(build()));
   }
 
   // --- connection ------------------------------------------------------------------------
@@ -597,7 +603,7 @@ function start(root, t, initialState) {
     for (const region of regions(name)) {
       if (region.dataset.shown === key) continue;
       region.dataset.shown = key;
-      region.replaceChildren(...[build()].flat());
+      region.replaceChildren(...nodes(build()));
     }
   }
 
@@ -868,6 +874,10 @@ function start(root, t, initialState) {
     if (role === "tablet" && (action === "conflict.declare" || action === "conflict.withdraw")) {
       setOwnConflict(result.agenda_item_id, action === "conflict.declare");
       render();
+    }
+    if (action === "ballot.cast" && source && source.tagName === "FORM") {
+      // The next vote from the console is for a member chosen anew, never the last one again.
+      for (const select of source.querySelectorAll("select[name=person_id]")) select.value = "";
     }
     if (source && source.tagName === "FORM" && action !== "poll.create" && source.dataset.keep === undefined) {
       for (const field of source.querySelectorAll("input[type=text], input[type=number], textarea")) {

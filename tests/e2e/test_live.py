@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
+from sessions.models import AgendaItem
 from tests.e2e.conftest import PHONE, Town, log_in
 from tests.e2e.page_checks import assert_accessible, assert_no_horizontal_scroll
 
@@ -169,7 +170,10 @@ def test_clerk_runs_a_vote_that_tablets_room_and_public_follow_live(
         expect(result.locator(".live-chart__row").first).to_contain_text("Ja")
         expect(result.locator(".live-chart__value").first).to_have_text("2")
         expect(result).to_contain_text("Erika Mustermann")
+    for screen in (public, tablet):
         expect(screen.locator("[data-region=poll-idle]").first).to_be_visible()
+    # The room screen, a projector that does not scroll, shows the result in place of the poll.
+    expect(room.locator("[data-region=poll-idle]")).to_be_hidden()
 
 
 def test_tablet_shows_the_own_vote_again_after_reloading(
@@ -350,3 +354,102 @@ def test_the_console_records_an_election_vote_for_a_member_without_a_tablet(
     result = console.locator("[data-region=result]")
     expect(result.locator(".live-result__title")).to_have_text("Wahl der Radwegbeauftragten")
     expect(result).to_contain_text("Bernd Berg")
+    # An election's result names no voters: nothing in its place, not the word "null".
+    expect(result).not_to_contain_text("null")
+
+
+def test_screens_show_the_called_item_as_it_is(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    room = _open(open_live, DESKTOP, _live_url(town, "saal/"))
+    public = _open(open_live, PHONE, _live_url(town, "oeffentlich/"))
+    tablet = _open(open_live, TABLET_PORTRAIT, _live_url(town), town.member)
+    _start_on_radweg(console)
+
+    # Drawn by the script from the event: no leftovers of its building blocks ("null").
+    for screen in (console, room, public, tablet):
+        expect(screen.locator(".live-item")).to_have_text("Ö 1 Radweg an der Hauptstraße")
+
+    console.locator(".live-agenda").get_by_role("button", name=re.compile("^N 1")).click()
+
+    for screen in (room, public):
+        expect(screen.locator(".live-item")).to_have_text(
+            "N 1 nicht öffentlicher Tagesordnungspunkt nichtöffentlich"
+        )
+    for screen in (console, tablet):
+        expect(screen.locator(".live-item")).to_have_text(
+            "N 1 Grundstücksankauf Flur 7 nichtöffentlich"
+        )
+
+
+def test_console_agenda_keeps_each_number_on_one_line(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    AgendaItem.objects.filter(pk=town.secret_item.pk).update(
+        number="N 12",
+        name="Grundstücksangelegenheit: Erwerb von Flächen im Bereich „Lindenhof“ für den "
+        "Bau eines Regenrückhaltebeckens",
+    )
+    console = _open(open_live, TABLET_PORTRAIT, _live_url(town, "leitung/"), town.clerk)
+
+    one_line = "n => n.offsetHeight < 1.5 * parseFloat(getComputedStyle(n).lineHeight)"
+    for number in console.locator(".live-agenda .live-item__number").all():
+        assert number.evaluate(one_line), f"{number.inner_text()!r} wraps"
+    button = console.locator(".live-agenda").get_by_role("button", name=re.compile("^N 12"))
+    number_box = button.locator(".live-item__number").bounding_box()
+    badge_box = button.locator(".badge").bounding_box()
+    assert number_box is not None and badge_box is not None
+    assert number_box["x"] + number_box["width"] < badge_box["x"]
+
+
+def test_room_screen_fits_item_result_and_speakers_on_a_720p_projector(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    room = _open(open_live, {"width": 1280, "height": 720}, _live_url(town, "saal/"))
+    _run_until_poll_open(console, town)
+    expect(room.locator(".live-progress__text")).to_be_in_viewport()
+    console.get_by_role("button", name="Abstimmung schließen").click()
+    console.locator("#redner-person").select_option(label="Erika Mustermann")
+    console.get_by_role("button", name="Auf die Redeliste setzen").click()
+    console.get_by_role("button", name="Nächste Wortmeldung aufrufen").click()
+
+    expect(room.locator(".live-speakers__entry--speaking")).to_contain_text("Erika Mustermann")
+    expect(room.locator("[data-region=result] .live-result__short")).to_be_visible()
+    for part in (".live-item", "[data-region=result] .live-chart", "[data-region=speakers]"):
+        expect(room.locator(part)).to_be_in_viewport(ratio=1)
+
+
+def test_console_records_a_vote_only_for_a_chosen_member_and_never_over_a_tablet_vote(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    tablet = _open(open_live, TABLET_PORTRAIT, _live_url(town), town.member)
+    _run_until_poll_open(console, town)
+    tablet.get_by_role("button", name="Ja", exact=True).click()
+    expect(tablet.locator("[data-region=my-vote]")).to_contain_text("„Ja“")
+    proxy = console.locator("form[data-action='ballot.cast']")
+    member = proxy.get_by_label("Mitglied")
+
+    # Nobody is chosen until the clerk chooses: the form cannot be sent as it is.
+    expect(member).to_have_value("")
+    assert not proxy.evaluate("form => form.checkValidity()")
+
+    member.select_option(label="Erika Mustermann")
+    proxy.get_by_role("button", name="Nein", exact=True).click()
+    expect(console.locator("[data-region=feedback-error]")).to_have_text(
+        "Erika Mustermann hat bereits selbst abgestimmt. Diese Stimme kann nur das Mitglied ändern."
+    )
+    tablet.reload()
+    _connected(tablet)
+    expect(tablet.locator("[data-region=my-vote]")).to_have_text("Ihre gespeicherte Stimme: „Ja“")
+
+    colleague = town.colleague.person.name  # type: ignore[union-attr]
+    member.select_option(label=colleague)
+    proxy.get_by_role("button", name="Enthaltung", exact=True).click()
+    expect(console.locator("[data-region=feedback-ok]")).to_have_text(
+        "Die Stimme ist für das Mitglied erfasst."
+    )
+    expect(console.locator(".live-progress__text")).to_have_text("2 von 2 haben abgestimmt")
+    expect(member).to_have_value("")

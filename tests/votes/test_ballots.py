@@ -76,6 +76,33 @@ def test_chair_records_an_election_vote_for_a_member_without_a_tablet(live, open
     assert (audit.actor, audit.after) == (live.chair, {"choice": "Bernd Berg"})
 
 
+def test_chair_cannot_change_a_vote_the_member_cast_themselves(live, open_poll):
+    poll = open_poll(allow_vote_change=True)
+    member = live.members[0]
+    ballot_cast(poll_id=poll.pk, user=member, choice="yes")
+
+    with pytest.raises(VoteRejected, match="hat bereits selbst abgestimmt"):
+        ballot_cast(poll_id=poll.pk, user=live.chair, choice="no", person_id=member.person_id)
+
+    assert Ballot.objects.get().choice == "yes"
+    assert not AuditEvent.objects.filter(action="ballot.change").exists()
+
+
+def test_chair_corrects_a_vote_they_recorded_until_the_member_changes_it(live, open_poll):
+    poll = open_poll(allow_vote_change=True)
+    member = live.members[0]
+    ballot_cast(poll_id=poll.pk, user=live.chair, choice="yes", person_id=member.person_id)
+
+    ack = ballot_cast(poll_id=poll.pk, user=live.chair, choice="no", person_id=member.person_id)
+    assert ack.status == "changed"
+    ballot_cast(poll_id=poll.pk, user=member, choice="abstain")
+
+    assert BallotReceipt.objects.get().recorded_by == member
+    with pytest.raises(VoteRejected, match="hat bereits selbst abgestimmt"):
+        ballot_cast(poll_id=poll.pk, user=live.chair, choice="yes", person_id=member.person_id)
+    assert Ballot.objects.get().choice == "abstain"
+
+
 def test_same_vote_twice_is_acknowledged_once(live, open_poll):
     poll = open_poll()
     ballot_cast(poll_id=poll.pk, user=live.members[0], choice="yes")

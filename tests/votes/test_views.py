@@ -133,3 +133,16 @@ def test_meeting_page_links_the_live_views_for_its_clerk(live, client_for):
     content = page.content.decode()
     assert _url("live-public", live) in content
     assert _url("live-console", live) in content
+
+
+@pytest.mark.parametrize(
+    ("name", "user"), [("live-console", "chair"), ("live-tablet", "member"), ("live-public", None)]
+)
+def test_live_pages_in_the_portal_frame_style_their_breadcrumbs(live, client_for, name, user):
+    """The breadcrumbs' styles are in documents.css; without it they are a numbered list."""
+    viewer = {"chair": live.chair, "member": live.members[0], None: None}[user]
+
+    page = client_for(viewer).get(_url(name, live)).content.decode()
+
+    assert 'class="breadcrumbs"' in page
+    assert "css/documents.css" in page

@@ -2,7 +2,8 @@
 
 Exactly one ballot per member and poll is the database's job: the unique receipt per poll and
 voter. A retried or duplicated message is answered like the first; a different choice
-changes the vote only while the poll is open and its rules allow it.
+changes the vote only while the poll is open and its rules allow it, and a vote the member
+cast themselves only by the member.
 """
 
 from __future__ import annotations
@@ -356,6 +357,13 @@ def _repeat(
     ballot = Ballot.objects.select_for_update().get(poll=poll, voter_id=voter)
     if ballot.choice == choice and ballot.candidate_id == candidate_id:
         return duplicate
+    if voter != getattr(user, "person_id", None) and receipt.recorded_by.person_id == voter:
+        # The clerk records votes of members without a tablet: what a member cast themselves
+        # only they change (the console's member list would otherwise overwrite it unseen).
+        raise VoteRejected(
+            _("%(name)s hat bereits selbst abgestimmt. Diese Stimme kann nur das Mitglied ändern.")
+            % {"name": Person.objects.values_list("name", flat=True).get(pk=voter)}
+        )
     previous = _label(candidates, ballot.choice, ballot.candidate_id)
     if poll.state != Poll.State.OPEN:
         raise VoteRejected(
@@ -372,7 +380,8 @@ def _repeat(
         )
     ballot.choice, ballot.candidate_id = choice, candidate_id
     ballot.save(update_fields=["choice", "candidate", "modified"])
-    BallotReceipt.objects.filter(pk=receipt.pk).update(idempotency_key=key)
+    # The receipt names who set the ballot as it stands (the audit trail keeps every change).
+    BallotReceipt.objects.filter(pk=receipt.pk).update(idempotency_key=key, recorded_by=user)
     _audit_ballot(user, poll, receipt, voter, label, changed_from=previous)
     return BallotAck(
         poll.pk,
