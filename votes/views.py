@@ -83,12 +83,24 @@ def _label_attributes() -> list[tuple[str, str]]:
     ]
 
 
+def _unavailable(state: LiveState) -> str:
+    """Why the tablet offers no speaker request or conflict declaration now: "not-running"
+    (the meeting is not running), "no-item" (no item is called), else "" (live.js decides the
+    same on every change)."""
+    if state["meeting"]["state"] != Meeting.State.RUNNING:
+        return "not-running"
+    if state["agenda"]["agenda_item_id"] is None:
+        return "no-item"
+    return ""
+
+
 def _context(screen: LiveScreen, role: str) -> dict[str, Any]:
     state = screen.state
     quorum_required = 0
     if state["poll"] is not None:
         quorum_required = state["poll"]["poll"]["statutory"] // 2 + 1
     return {
+        "unavailable": _unavailable(state),
         "figures": _figures(state),
         "quorum_required": quorum_required,
         "label_attributes": _label_attributes(),

@@ -35,6 +35,9 @@ function start(root, t, initialState) {
   let resultTitle = root.dataset.resultTitle || "";
   let annulled = null;
   let voteMessage = "";
+  // Where the tablet's feedback was given (meeting state, current item, running poll); a
+  // change there makes it stale (see clearStaleFeedback).
+  let feedbackSituation = null;
 
   if (state.poll) pollTitles.set(state.poll.poll.id, state.poll.poll.title);
 
@@ -305,6 +308,8 @@ function start(root, t, initialState) {
     renderPoll();
     renderResult();
     if (role === "tablet") {
+      clearStaleFeedback();
+      renderAvailability();
       renderBallot();
       renderOwnConflict();
     }
@@ -585,12 +590,29 @@ function start(root, t, initialState) {
     }
   }
 
+  // Why the tablet offers no speaker request or conflict declaration now (votes/views.py
+  // decides the same for the first render): "not-running", "no-item" or "" (it does).
+  function unavailable() {
+    if (state.meeting.state !== "running") return "not-running";
+    if (currentItemId() === null) return "no-item";
+    return "";
+  }
+
+  function renderAvailability() {
+    const reason = unavailable();
+    for (const block of root.querySelectorAll("[data-needs-item]")) block.hidden = Boolean(reason);
+    for (const hint of root.querySelectorAll("[data-unavailable]")) {
+      hint.hidden = hint.dataset.unavailable !== reason;
+    }
+  }
+
   function renderOwnConflict() {
     const item = currentItemId();
-    const declared = item !== null && (state.my_conflicts || []).includes(item);
+    const open = !unavailable();
+    const declared = open && item !== null && (state.my_conflicts || []).includes(item);
     for (const region of regions("conflict-declared")) region.hidden = !declared;
     for (const form of root.querySelectorAll("form[data-action='conflict.declare']")) {
-      form.hidden = declared;
+      form.hidden = !open || declared;
     }
   }
 
@@ -612,6 +634,11 @@ function start(root, t, initialState) {
     for (const button of root.querySelectorAll("[data-show-when]")) {
       const when = button.dataset.showWhen.split(" ");
       button.hidden = !when.includes(meetingState);
+    }
+    // A question whose button is gone (another console closed the meeting) is moot.
+    for (const box of root.querySelectorAll("[data-confirm-box]")) {
+      const trigger = confirmTrigger(box);
+      if (!box.hidden && (!trigger || trigger.hidden)) closeConfirm(box, false);
     }
     for (const button of root.querySelectorAll("[data-action='agenda.current']")) {
       const id = button.dataset.agendaItemId === "null" ? null : Number(button.dataset.agendaItemId);
@@ -739,6 +766,43 @@ function start(root, t, initialState) {
     if (Array.isArray(state.drafts)) state.drafts = state.drafts.filter((draft) => draft.id !== pollId);
   }
 
+  // --- confirmation ----------------------------------------------------------------------
+
+  // A button with data-confirm="<id>" does not act itself: it shows the confirmation <id>
+  // (data-confirm-box, a group named by its question, holding the button that acts and one
+  // with data-confirm-cancel) and moves the focus there. Abbrechen or Escape hides it again
+  // and gives the focus back to the button.
+  function confirmTrigger(box) {
+    return root.querySelector(`[data-confirm="${box.id}"]`);
+  }
+
+  function openConfirm(trigger) {
+    const box = document.getElementById(trigger.dataset.confirm);
+    if (!box) return;
+    box.hidden = false;
+    trigger.setAttribute("aria-expanded", "true");
+    box.focus();
+  }
+
+  function closeConfirm(box, focusTrigger) {
+    const trigger = confirmTrigger(box);
+    const hadFocus = box.contains(document.activeElement);
+    box.hidden = true;
+    if (trigger) trigger.setAttribute("aria-expanded", "false");
+    if (!hadFocus) return;
+    if (focusTrigger && trigger && !trigger.hidden) {
+      trigger.focus();
+    } else {
+      // The question answered, its button goes too (the meeting is closed): the focus stays
+      // in the panel, on its heading, rather than falling back to the top of the page.
+      const heading = box.closest("section") && box.closest("section").querySelector("h2");
+      if (heading) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      }
+    }
+  }
+
   // --- actions ---------------------------------------------------------------------------
 
   function feedback(ok, text) {
@@ -746,6 +810,22 @@ function start(root, t, initialState) {
       region.textContent = text;
     }
     for (const region of regions(ok ? "feedback-error" : "feedback-ok")) {
+      region.textContent = "";
+    }
+    feedbackSituation = text ? situation() : null;
+  }
+
+  function situation() {
+    return JSON.stringify([state.meeting.state, currentItemId(), state.poll ? state.poll.poll.id : null]);
+  }
+
+  // On the tablet a message answers the member's own latest action; once the meeting state,
+  // the current item or the running poll changes it no longer fits and goes (an answer on the
+  // console comes before the event its own action causes, so the console keeps its messages).
+  function clearStaleFeedback() {
+    if (feedbackSituation === null || feedbackSituation === situation()) return;
+    feedbackSituation = null;
+    for (const region of [...regions("feedback-ok"), ...regions("feedback-error")]) {
       region.textContent = "";
     }
   }
@@ -838,12 +918,16 @@ function start(root, t, initialState) {
       return;
     }
     const retry = action === "ballot.cast";
+    // The answer to a confirmation: the question goes whatever the server says.
+    const box = source ? source.closest("[data-confirm-box]") : null;
     if (source) source.setAttribute("aria-busy", "true");
     request(action, params, { retry })
       .then((result) => {
+        if (box) closeConfirm(box, false);
         succeeded(action, params, result, source);
       })
       .catch((error) => {
+        if (box) closeConfirm(box, true);
         feedback(false, (error && error.message) || t.errorGeneric);
       })
       .finally(() => {
@@ -875,8 +959,9 @@ function start(root, t, initialState) {
       setOwnConflict(result.agenda_item_id, action === "conflict.declare");
       render();
     }
-    if (action === "ballot.cast" && source && source.tagName === "FORM") {
-      // The next vote from the console is for a member chosen anew, never the last one again.
+    if (source && source.tagName === "FORM") {
+      // The console's next vote, speaker or conflict is for a person chosen anew, never the
+      // last one again.
       for (const select of source.querySelectorAll("select[name=person_id]")) select.value = "";
     }
     if (source && source.tagName === "FORM" && action !== "poll.create" && source.dataset.keep === undefined) {
@@ -913,10 +998,30 @@ function start(root, t, initialState) {
         markAllPresent(all);
         return;
       }
+      const ask = event.target.closest("button[data-confirm]");
+      if (ask) {
+        event.preventDefault();
+        openConfirm(ask);
+        return;
+      }
+      const cancel = event.target.closest("button[data-confirm-cancel]");
+      if (cancel) {
+        event.preventDefault();
+        const box = cancel.closest("[data-confirm-box]");
+        if (box) closeConfirm(box, true);
+        return;
+      }
       const button = event.target.closest("button[data-action]");
       if (!button || button.form) return;
       event.preventDefault();
       perform(button.dataset.action, paramsFrom(button), button);
+    });
+    root.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      const box = event.target.closest("[data-confirm-box]");
+      if (!box) return;
+      event.preventDefault();
+      closeConfirm(box, true);
     });
     root.addEventListener("submit", (event) => {
       const form = event.target.closest("form[data-action]");

@@ -453,3 +453,223 @@ def test_console_records_a_vote_only_for_a_chosen_member_and_never_over_a_tablet
     )
     expect(console.locator(".live-progress__text")).to_have_text("2 von 2 haben abgestimmt")
     expect(member).to_have_value("")
+
+
+CLOSE_QUESTION = "Sitzung wirklich schließen? Danach sind keine Änderungen mehr möglich."
+
+
+def _close_meeting(console: Page) -> None:
+    """Closes the meeting as the clerk does: the button asks, „Ja, Sitzung schließen“ closes."""
+    console.get_by_role("button", name="Sitzung schließen", exact=True).click()
+    console.get_by_role("group", name=CLOSE_QUESTION).get_by_role(
+        "button", name="Ja, Sitzung schließen"
+    ).click()
+    expect(console.locator("[data-region=meeting-state]")).to_have_text("durchgeführt")
+
+
+def test_closing_the_meeting_asks_first_and_can_be_cancelled(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    public = _open(open_live, PHONE, _live_url(town, "oeffentlich/"))
+    _start_on_radweg(console)
+    meeting_state = console.locator("[data-region=meeting-state]")
+    close = console.get_by_role("button", name="Sitzung schließen", exact=True)
+    question = console.get_by_role("group", name=CLOSE_QUESTION)
+    expect(question).to_be_hidden()
+
+    close.click()
+
+    expect(question).to_be_visible()
+    expect(question).to_be_focused()
+    expect(close).to_have_attribute("aria-expanded", "true")
+    expect(meeting_state).to_have_text("läuft")
+    question.get_by_role("button", name="Abbrechen").click()
+    expect(question).to_be_hidden()
+    expect(close).to_be_focused()
+    expect(close).to_have_attribute("aria-expanded", "false")
+
+    close.click()
+    expect(question).to_be_focused()
+    console.keyboard.press("Escape")
+    expect(question).to_be_hidden()
+    expect(close).to_be_focused()
+    expect(meeting_state).to_have_text("läuft")
+    expect(public.locator("[data-region=meeting-state]")).to_have_text("läuft")
+
+    _close_meeting(console)
+
+    expect(console.locator("[data-region=feedback-ok]")).to_have_text(
+        "Die Sitzung ist geschlossen."
+    )
+    expect(question).to_be_hidden()
+    expect(close).to_be_hidden()
+    expect(console.get_by_role("heading", name="Sitzung", exact=True)).to_be_focused()
+    expect(public.locator("[data-region=meeting-state]")).to_have_text("durchgeführt")
+
+
+def test_tablet_feedback_goes_when_the_item_the_poll_or_the_meeting_changes(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    tablet = _open(open_live, TABLET_PORTRAIT, _live_url(town), town.member)
+    _start_on_radweg(console)
+    console.get_by_role("button", name="Alle als anwesend erfassen").click()
+    expect(console.locator(".live-attendance__text")).to_contain_text("2 anwesend")
+    feedback = tablet.locator("[data-region=feedback-ok]")
+    colleague = town.colleague.person.name  # type: ignore[union-attr]
+
+    tablet.get_by_role("button", name="Geschäftsordnungsantrag", exact=True).click()
+    expect(feedback).to_have_text("Ihr Geschäftsordnungsantrag steht auf der Redeliste.")
+    # What others do on the same item leaves the answer to the member's own action.
+    console.locator("#redner-person").select_option(label=colleague)
+    console.get_by_role("button", name="Auf die Redeliste setzen").click()
+    expect(tablet.locator("[data-region=speakers]")).to_contain_text(colleague)
+    expect(feedback).to_have_text("Ihr Geschäftsordnungsantrag steht auf der Redeliste.")
+
+    # A poll opens.
+    console.get_by_label("Gegenstand").fill("Bau des Radwegs beschließen")
+    console.get_by_role("button", name="Abstimmung vorbereiten").click()
+    console.get_by_role("button", name=re.compile("^Öffnen.*Bau des Radwegs")).click()
+    expect(tablet.locator(".live-progress__text")).to_have_text("0 von 2 haben abgestimmt")
+    expect(feedback).to_be_empty()
+
+    # The poll closes.
+    tablet.get_by_role("button", name="Wortmeldung zurückziehen").click()
+    expect(feedback).to_have_text("Ihre Wortmeldung ist zurückgezogen.")
+    console.get_by_role("button", name="Abstimmung schließen").click()
+    expect(tablet.locator("[data-region=poll-idle]")).to_be_visible()
+    expect(feedback).to_be_empty()
+
+    # The current item changes.
+    tablet.get_by_role("button", name="Zu Wort melden").click()
+    expect(feedback).to_have_text("Ihre Wortmeldung steht auf der Redeliste.")
+    console.locator(".live-agenda").get_by_role("button", name=re.compile("^N 1")).click()
+    expect(tablet.locator(".live-item")).to_contain_text("N 1")
+    expect(feedback).to_be_empty()
+
+    # The meeting closes.
+    tablet.get_by_role("button", name="Geschäftsordnungsantrag", exact=True).click()
+    expect(feedback).to_have_text("Ihr Geschäftsordnungsantrag steht auf der Redeliste.")
+    _close_meeting(console)
+    expect(tablet.locator("[data-region=meeting-state]")).to_have_text("durchgeführt")
+    expect(feedback).to_be_empty()
+
+
+def test_tablet_offers_speaking_and_conflicts_only_while_an_item_is_called(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    tablet = _open(open_live, TABLET_PORTRAIT, _live_url(town), town.member)
+    speak = tablet.get_by_role("button", name="Zu Wort melden")
+    order = tablet.get_by_role("button", name="Geschäftsordnungsantrag", exact=True)
+    declare = tablet.get_by_role("button", name="Befangenheit für diesen Punkt erklären")
+    not_running = (
+        tablet.get_by_text("Wortmeldungen sind nur während der Sitzung möglich."),
+        tablet.get_by_text("Befangenheit können Sie nur während der Sitzung erklären."),
+    )
+    no_item = (
+        tablet.get_by_text(
+            "Sie können sich zu Wort melden, sobald ein Tagesordnungspunkt aufgerufen ist."
+        ),
+        tablet.get_by_text(
+            "Sie können sich für befangen erklären, sobald ein Tagesordnungspunkt aufgerufen ist."
+        ),
+    )
+
+    def offers(controls: bool, hints: tuple[Any, ...]) -> None:
+        for control in (speak, order, declare):
+            if controls:
+                expect(control).to_be_visible()
+            else:
+                expect(control).to_be_hidden()
+        for hint in (*not_running, *no_item):
+            if hint in hints:
+                expect(hint).to_be_visible()
+            else:
+                expect(hint).to_be_hidden()
+
+    offers(False, not_running)
+    console.get_by_role("button", name="Sitzung eröffnen").click()
+    expect(tablet.locator("[data-region=meeting-state]")).to_have_text("läuft")
+    offers(False, no_item)
+    tablet.reload()
+    _connected(tablet)
+    offers(False, no_item)
+
+    item = console.locator(".live-agenda").get_by_role("button", name=re.compile("Radweg"))
+    item.click()
+    expect(tablet.locator(".live-item")).to_contain_text("Radweg")
+    offers(True, ())
+
+    console.locator(".live-agenda").get_by_role("button", name="Kein Punkt (Pause)").click()
+    expect(tablet.locator(".live-item")).to_have_text(
+        "Zurzeit wird kein Tagesordnungspunkt beraten."
+    )
+    offers(False, no_item)
+
+    item.click()
+    offers(True, ())
+    _close_meeting(console)
+    expect(tablet.locator("[data-region=meeting-state]")).to_have_text("durchgeführt")
+    offers(False, not_running)
+    tablet.reload()
+    _connected(tablet)
+    offers(False, not_running)
+
+
+def test_console_speaker_and_conflict_forms_wait_for_a_chosen_person(
+    open_live: Callable[[ViewportSize], Page], town: Town
+) -> None:
+    console = _open(open_live, DESKTOP, _live_url(town, "leitung/"), town.clerk)
+    _start_on_radweg(console)
+    speaker = console.locator("#redner-person")
+    conflict = console.locator("#befangen-person")
+
+    # Nobody is chosen until the clerk chooses: neither form can be sent as it is.
+    for select in (speaker, conflict):
+        expect(select).to_have_value("")
+        expect(select.locator("option").first).to_have_text("Bitte wählen Sie die Person aus.")
+        assert not select.evaluate("select => select.form.checkValidity()")
+    console.get_by_role("button", name="Auf die Redeliste setzen").click()
+    console.get_by_role("button", name="Befangenheit erfassen").click()
+    expect(console.locator("[data-region=feedback-ok]")).not_to_contain_text("Redeliste")
+    expect(console.locator("[data-region=feedback-ok]")).not_to_contain_text("Befangenheit")
+    expect(console.locator("[data-region=speakers]")).to_have_text("Keine Wortmeldungen.")
+    expect(console.locator("[data-conflicts-none]")).to_be_visible()
+
+    speaker.select_option(label="Erika Mustermann")
+    console.get_by_role("button", name="Auf die Redeliste setzen").click()
+    expect(console.locator("[data-region=speakers]")).to_contain_text("Erika Mustermann")
+    expect(speaker).to_have_value("")
+
+    colleague = town.colleague.person.name  # type: ignore[union-attr]
+    conflict.select_option(label=colleague)
+    console.get_by_role("button", name="Befangenheit erfassen").click()
+    expect(console.locator("[data-region=conflicts]")).to_contain_text(colleague)
+    expect(conflict).to_have_value("")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, TABLET_PORTRAIT], ids=["1280x800", "800x1280"])
+def test_live_screens_pass_axe_while_and_after_closing_the_meeting(
+    open_live: Callable[[ViewportSize], Page], town: Town, viewport: ViewportSize
+) -> None:
+    console = _open(open_live, viewport, _live_url(town, "leitung/"), town.clerk)
+    tablet = _open(open_live, viewport, _live_url(town), town.member)
+    assert_accessible(tablet)
+    _start_on_radweg(console)
+    tablet.get_by_role("button", name="Zu Wort melden").click()
+    expect(tablet.locator("[data-region=feedback-ok]")).not_to_be_empty()
+    assert_accessible(tablet)
+
+    console.get_by_role("button", name="Sitzung schließen", exact=True).click()
+    expect(console.get_by_role("group", name=CLOSE_QUESTION)).to_be_focused()
+    assert_accessible(console)
+    console.get_by_role("button", name="Ja, Sitzung schließen").click()
+    expect(console.locator("[data-region=meeting-state]")).to_have_text("durchgeführt")
+    expect(
+        tablet.get_by_text("Wortmeldungen sind nur während der Sitzung möglich.")
+    ).to_be_visible()
+
+    assert_accessible(console)
+    assert_accessible(tablet)

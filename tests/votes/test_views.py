@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from sessions.live import agenda_current_set
+from sessions.live import agenda_current_set, meeting_close
 from votes.services import ballot_cast, poll_close, poll_create, poll_open
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,52 @@ def test_tablet_lets_in_members(live, client_for):
 
     assert response.status_code == 200
     assert 'data-action="ballot.cast"' in response.content.decode()
+
+
+def _tablet_page(live, client_for):
+    return client_for(live.members[0]).get(_url("live-tablet", live)).content.decode()
+
+
+def test_tablet_offers_speaking_and_conflicts_only_on_a_called_item(live, client_for):
+    page = _tablet_page(live, client_for)
+
+    assert '<div class="live-actions" data-needs-item hidden>' in page
+    assert 'data-unavailable="no-item">Sie können sich zu Wort melden, sobald' in page
+    assert 'data-unavailable="no-item">Sie können sich für befangen erklären, sobald' in page
+    # The declaration form (its data-success ends "… dieses Punktes nicht teil.").
+    assert 'Punktes nicht teil." hidden>' in page
+
+    agenda_current_set(
+        meeting_id=live.meeting.pk, agenda_item_id=live.public_item.pk, user=live.chair
+    )
+    page = _tablet_page(live, client_for)
+
+    assert '<div class="live-actions" data-needs-item>' in page
+    assert 'data-unavailable="no-item">' not in page
+    assert 'data-unavailable="not-running">' not in page
+    assert 'Punktes nicht teil.">' in page
+
+
+def test_tablet_of_a_closed_meeting_says_why_it_offers_no_speaking(live, client_for):
+    meeting_close(meeting_id=live.meeting.pk, user=live.chair)
+
+    page = _tablet_page(live, client_for)
+
+    assert '<div class="live-actions" data-needs-item hidden>' in page
+    assert 'data-unavailable="not-running">Wortmeldungen sind nur während der Sitzung' in page
+    assert 'data-unavailable="not-running">Befangenheit können Sie nur während' in page
+    assert 'data-unavailable="no-item">' not in page
+    assert 'Punktes nicht teil." hidden>' in page
+
+
+def test_console_speaker_and_conflict_forms_start_without_a_person(live, client_for):
+    page = client_for(live.chair).get(_url("live-console", live)).content.decode()
+
+    for select in ("redner-person", "befangen-person"):
+        assert (
+            f'<select id="{select}" name="person_id" required>'
+            '<option value="">Bitte wählen Sie die Person aus.</option>'
+        ) in page
 
 
 def test_tablet_refuses_members_of_other_organizations(live, client_for, other_member):
